@@ -1,0 +1,140 @@
+"""Command line: ``badinh-crawl extract ...`` (also ``python -m badinh_crawler``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .extract import ParseError, extract_page
+from .records import dumps
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="badinh-crawl",
+        description="Crawler and structured-content extractor for the Ba Đình district portal (Hanoi).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ex = sub.add_parser(
+        "extract",
+        help="print the records of saved pages as JSON Lines",
+        description="Print every record (article, qa, related, site_stats) of each saved page as JSON Lines on stdout.",
+    )
+    ex.add_argument("paths", nargs="*", metavar="PATH", help="saved page files; '-' reads standard input")
+    ex.add_argument("--url", help="the page's URL (default: the file's file:// URL); only with one PATH")
+    ex.add_argument("--content-type", help="the HTTP Content-Type header the page was served with (its charset is used)")
+    ex.add_argument("--observed-at", help="when the page was fetched (ISO 8601), stamped on site_stats records")
+    ex.add_argument(
+        "--manifest",
+        type=Path,
+        help="a file of 'URL<TAB>PATH' lines (relative paths are relative to the manifest); all pages in one process",
+    )
+    ex.add_argument("--quiet", action="store_true", help="do not print layout-drift warnings on stderr")
+    return parser
+
+
+def _jobs(args: argparse.Namespace) -> Iterator[tuple[str, str, int]]:
+    """(url, path, line number) of every page to extract; line 0 for command-line paths."""
+    for path in args.paths:
+        if args.url:
+            url = args.url
+        elif path == "-":
+            url = "file:///dev/stdin"
+        else:
+            url = Path(path).resolve().as_uri()
+        yield url, path, 0
+    if args.manifest is not None:
+        base = args.manifest.parent
+        with args.manifest.open(encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                line = line.rstrip("\r\n")
+                if not line.strip() or line.startswith("#"):
+                    continue
+                url, sep, path = line.partition("\t")
+                if not sep or not url.strip() or not path.strip():
+                    yield "", f"{args.manifest}:{number}", -number
+                    continue
+                full = Path(path.strip())
+                yield url.strip(), str(full if full.is_absolute() else base / full), number
+
+
+def _read(path: str, stdin: TextIO) -> bytes:
+    if path == "-":
+        return stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+    return Path(path).read_bytes()
+
+
+def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    if args.url and len(args.paths) != 1:
+        err.write("badinh-crawl extract: --url goes with exactly one PATH\n")
+        return EXIT_USAGE
+    if not args.paths and args.manifest is None:
+        err.write("badinh-crawl extract: give PATH... or --manifest FILE\n")
+        return EXIT_USAGE
+    failed = pages = 0
+    try:
+        jobs = list(_jobs(args))
+    except OSError as exc:
+        err.write(f"error: {args.manifest}: cannot read the manifest: {exc.strerror or exc}\n")
+        return EXIT_FAILED
+    for url, path, number in jobs:
+        if number < 0:
+            err.write(f"error: {path}: not a 'URL<TAB>PATH' line\n")
+            failed += 1
+            continue
+        try:
+            body = _read(path, stdin)
+        except OSError as exc:
+            err.write(f"error: {path}: cannot read: {exc.strerror or exc}\n")
+            failed += 1
+            continue
+        try:
+            result = extract_page(body, url, content_type=args.content_type, observed_at=args.observed_at)
+        except ParseError as exc:
+            err.write(f"error: {path}: not a readable HTML page: {exc}\n")
+            failed += 1
+            continue
+        except Exception as exc:  # one bad page must not stop a batch: name it and go on
+            err.write(f"error: {path}: extraction failed: {type(exc).__name__}: {exc}\n")
+            failed += 1
+            continue
+        pages += 1
+        out.write("".join(dumps(record) + "\n" for record in result.records()))
+        if not args.quiet:
+            for warning in result.warnings:
+                err.write(f"warning: {path}: layout drift: {warning}\n")
+    out.flush()
+    if failed:
+        err.write(f"badinh-crawl extract: {failed} of {failed + pages} pages failed\n")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 a page failed, 2 usage error)."""
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    for stream in (out, err):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8")
+            except (ValueError, OSError):
+                pass
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command == "extract":
+        return _extract(args, out, err, sys.stdin)
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

@@ -1,0 +1,159 @@
+"""Parsing, compiled selectors and the page context shared by the field functions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
+
+from . import markup
+from .text import BLOCK_TAGS, class_tokens, clean, element_text, normalize_document
+
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=False)
+_TRANSLATOR = HTMLTranslator()
+#: never visible text
+NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "object", "embed", "svg", "canvas", "iframe")
+
+
+class ParseError(ValueError):
+    """The bytes are not a page that can be read as HTML."""
+
+
+def parse_html(text: str) -> etree._Element:
+    """Parse decoded page text into an lxml tree without comments, scripts or styles."""
+    text = normalize_document(text)
+    if not text.strip():
+        raise ParseError("empty document")
+    try:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(str(exc)) from exc
+    if root is None:
+        raise ParseError("no HTML element could be parsed")
+    etree.strip_elements(root, *NON_CONTENT_TAGS, with_tail=False)
+    return root
+
+
+@lru_cache(maxsize=None)
+def css(selector: str) -> etree.XPath:
+    """A CSS selector compiled to an XPath evaluator (cached: each is compiled once)."""
+    return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
+
+
+def select_first(root: etree._Element, selectors: Iterable[str]) -> etree._Element | None:
+    """The first element matched by the first selector that matches anything."""
+    for selector in selectors:
+        found = css(selector)(root)
+        if found:
+            first = found[0]
+            if isinstance(first, etree._Element):
+                return first
+    return None
+
+
+def select_all(root: etree._Element, selector: str) -> list[etree._Element]:
+    return [el for el in css(selector)(root) if isinstance(el, etree._Element)]
+
+
+def first_text(
+    root: etree._Element, selectors: Iterable[str], accept: Callable[[etree._Element], bool] | None = None
+) -> tuple[str, etree._Element] | None:
+    """The text of the first non-empty element matched by the selectors (and accepted), with the element."""
+    for selector in selectors:
+        for el in select_all(root, selector):
+            if accept is not None and not accept(el):
+                continue
+            text = element_text(el)
+            if text:
+                return text, el
+    return None
+
+
+def _contains_label(labels: tuple[str, ...]) -> etree.XPath:
+    # XPath 1.0 has no lower-case(): ask for the label as written, capitalised and upper-cased
+    variants: list[str] = []
+    for label in labels:
+        for form in (label, label[:1].upper() + label[1:], label.upper(), label.title()):
+            if form not in variants:
+                variants.append(form)
+    cond = " or ".join(f"contains(., {_xpath_literal(v)})" for v in variants)
+    return etree.XPath(f"//body//text()[{cond}]")
+
+
+def _xpath_literal(value: str) -> str:
+    if "'" not in value:
+        return f"'{value}'"
+    return 'concat(' + ", \"'\", ".join(f"'{part}'" for part in value.split("'")) + ")"
+
+
+VIEW_TEXT = _contains_label(markup.VIEW_LABELS)
+ONLINE_TEXT = _contains_label(markup.ONLINE_LABELS)
+RELATED_TEXT = _contains_label(markup.RELATED_LABELS)
+GALLERY_TEXT = _contains_label(markup.GALLERY_LABELS)
+#: text nodes that may hold a day/month/year date or a Vietnamese worded date
+DATE_TEXT = etree.XPath(
+    "//body//text()[contains(., '/19') or contains(., '/20') or contains(., '-20') or contains(., '.20')"
+    " or contains(., 'tháng') or contains(., 'Tháng')]"
+)
+META = etree.XPath("//meta[@content]")
+CANONICAL = etree.XPath("//link[@rel='canonical'][@href]/@href")
+BASE = etree.XPath("//base[@href]/@href")
+HEADINGS = etree.XPath("//body//*[self::h1 or self::h2 or self::h3][normalize-space()]")
+CLASSED = etree.XPath("//body//*[@class or @id]")
+PARAGRAPHS = etree.XPath("//body//p")
+LONG_DIRECT_TEXT = etree.XPath(
+    "//body//text()[string-length(normalize-space(.)) > 60][parent::div or parent::td or parent::span or parent::font or parent::section or parent::article]"
+)
+HAS_BLOCK = etree.XPath(
+    "boolean(.//*[self::p or self::div or self::table or self::ul or self::ol or self::h1 or self::h2 or self::h3"
+    " or self::h4 or self::h5 or self::h6 or self::blockquote or self::figure or self::section or self::article])"
+)
+
+
+def text_parent(node: object) -> etree._Element | None:
+    """The element whose content a text node (from an XPath ``text()`` result) belongs to."""
+    getparent = getattr(node, "getparent", None)
+    if getparent is None:
+        return None
+    parent = getparent()
+    if parent is not None and getattr(node, "is_tail", False):
+        parent = parent.getparent()
+    return parent if isinstance(parent, etree._Element) else None
+
+
+def short_context(el: etree._Element, limit: int = 160) -> str:
+    """The text of ``el``, or of its parent when ``el`` holds only a label, within ``limit`` chars."""
+    text = element_text(el)
+    parent = el.getparent()
+    if parent is not None and len(text) < 40:
+        wider = element_text(parent)
+        if len(wider) <= limit:
+            return wider
+    return text
+
+
+def is_block(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
+
+
+_WORD = re.compile(r"\w", re.U)
+
+
+def has_words(text: str) -> bool:
+    return bool(_WORD.search(text))
+
+
+__all__ = [
+    "ParseError",
+    "class_tokens",
+    "clean",
+    "css",
+    "element_text",
+    "first_text",
+    "parse_html",
+    "select_all",
+    "select_first",
+]

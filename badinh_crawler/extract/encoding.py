@@ -1,0 +1,54 @@
+"""Bytes to text: BOM, then the HTTP header's charset, then the page's meta charset, then detection."""
+
+from __future__ import annotations
+
+import codecs
+
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
+
+#: tried in order when nothing is declared (or the declaration is wrong): pages of this portal
+#: that are not UTF-8 are Vietnamese Windows pages
+FALLBACK_ENCODINGS = ("utf-8", "cp1258")
+
+
+def _decode(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str, str]:
+    """Return ``(text, encoding)``. Never fails: undecodable bytes become U+FFFD as a last resort."""
+    if isinstance(body, str):
+        return body, "str"
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding is not None:
+        text = _decode(body[len(bom):], bom_encoding)
+        if text is not None:
+            return text, codecs.lookup(bom_encoding).name
+    declared: list[str] = []
+    if content_type:
+        enc = http_content_type_encoding(content_type)
+        if enc:
+            declared.append(enc)
+    meta = html_body_declared_encoding(body[:8192])
+    if meta:
+        declared.append(meta)
+    utf8 = _decode(body, "utf-8")
+    for name in declared:
+        enc = resolve_encoding(name) or name
+        if utf8 is not None and not body.isascii() and codecs.lookup(enc).name != "utf-8":
+            # non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page claims: text in a
+            # single-byte charset practically never does
+            return utf8, "utf-8"
+        text = _decode(body, enc)
+        if text is not None:
+            return text, enc
+    if utf8 is not None:
+        return utf8, "utf-8"
+    for enc in FALLBACK_ENCODINGS[1:]:
+        text = _decode(body, enc)
+        if text is not None:
+            return text, enc
+    return body.decode("utf-8", errors="replace"), "utf-8"

@@ -1,0 +1,155 @@
+"""The page being extracted: its tree, URL, era and what is page furniture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..urls import absolute, canonicalize
+from . import dom, markup
+from .text import class_tokens, clean, element_text
+
+
+@dataclass
+class Page:
+    """Everything the field functions share; built once per page by :func:`Page.build`."""
+
+    root: etree._Element
+    url: str
+    base_url: str
+    meta: dict[str, str]
+    canonical: str | None
+    layout: markup.SelectorSet | None = None
+    title_el: etree._Element | None = None
+    body_el: etree._Element | None = None
+    #: elements already read as a metadata field, never body text
+    consumed: set[etree._Element] = field(default_factory=set)
+    #: cue-detected widgets (related boxes, visitor widget, galleries)
+    widgets: set[etree._Element] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    _furniture: dict[etree._Element, bool] = field(default_factory=dict)
+    _title_chain: set[etree._Element] = field(default_factory=set)
+    _order: dict[etree._Element, int] | None = None
+    _body_start: int | None = None
+
+    @classmethod
+    def build(cls, root: etree._Element, url: str) -> Page:
+        meta: dict[str, str] = {}
+        for el in dom.META(root):
+            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+            if key and key not in meta:
+                meta[key] = clean(el.get("content"))
+        base = url
+        for href in dom.BASE(root):
+            base = absolute(url, str(href)) or url
+            break
+        canonical = None
+        for href in dom.CANONICAL(root):
+            resolved = absolute(base, str(href))
+            if resolved and resolved.startswith(("http://", "https://")):
+                canonical = resolved
+            break
+        return cls(root=root, url=url, base_url=base, meta=meta, canonical=canonical)
+
+    # --- URLs -------------------------------------------------------------------------------
+    def absolute(self, href: str | None) -> str | None:
+        return absolute(self.base_url, href)
+
+    def canonical_url(self) -> str:
+        if self.canonical:
+            return canonicalize(self.canonical)
+        return canonicalize(self.url) if self.url.startswith(("http://", "https://")) else self.url
+
+    # --- document order -----------------------------------------------------------------------
+    def position(self, el: etree._Element) -> int:
+        if self._order is None:
+            self._order = {e: i for i, e in enumerate(self.root.iter())}
+        return self._order.get(el, -1)
+
+    # --- furniture ------------------------------------------------------------------------------
+    def set_title(self, el: etree._Element | None) -> None:
+        self.title_el = el
+        self._title_chain = set(el.iterancestors()) | {el} if el is not None else set()
+        self._furniture.clear()
+
+    def _is_furniture_itself(self, el: etree._Element) -> bool:
+        cached = self._furniture.get(el)
+        if cached is not None:
+            return cached
+        result = False
+        if el in self.widgets:
+            result = True
+        elif el not in self._title_chain:
+            tag = el.tag
+            if isinstance(tag, str) and tag in markup.BOILERPLATE_TAGS:
+                result = True
+            elif el.get("class") or el.get("id"):
+                toks = class_tokens(el)
+                result = bool(toks & markup.BOILERPLATE_TOKENS or toks & markup.HEADER_TOKENS)
+        self._furniture[el] = result
+        return result
+
+    def is_furniture(self, el: etree._Element, stop: etree._Element | None = None) -> bool:
+        """True when ``el`` or an ancestor (below ``stop``) is menu, header, footer, widget..."""
+        node: etree._Element | None = el
+        while node is not None and node is not stop:
+            if self._is_furniture_itself(node):
+                return True
+            node = node.getparent()
+        return False
+
+    def inside(self, el: etree._Element, container: etree._Element | None) -> bool:
+        if container is None:
+            return False
+        node: etree._Element | None = el
+        while node is not None:
+            if node is container:
+                return True
+            node = node.getparent()
+        return False
+
+    def after_title(self, el: etree._Element) -> bool:
+        if self.title_el is None:
+            return True
+        return self.position(el) > self.position(self.title_el)
+
+    def article_root(self) -> etree._Element | None:
+        """The smallest element holding both the headline and the body (None when either is unknown)."""
+        if self.title_el is None or self.body_el is None:
+            return None
+        for node in self.body_el.iterancestors():
+            if node in self._title_chain:
+                return node
+        return None
+
+    def in_article(self, el: etree._Element) -> bool:
+        """Not furniture, and inside the article (when its extent is known)."""
+        if self.is_furniture(el):
+            return False
+        scope = self.article_root()
+        return scope is None or self.inside(el, scope)
+
+    def in_body_head(self, el: etree._Element) -> bool:
+        """Inside the body container but before its first paragraph of text (a metadata line there)."""
+        if self.body_el is None or el is self.body_el or not self.inside(el, self.body_el):
+            return False
+        if self._body_start is None:
+            self._body_start = 1 << 30
+            for p in self.body_el.iter("p"):
+                if len(element_text(p)) >= 40:
+                    self._body_start = self.position(p)
+                    break
+        return self.position(el) < self._body_start and el.tag != "p"
+
+    def outside_body_or_head(self, el: etree._Element) -> bool:
+        """Article metadata stands outside the body container, or in its head."""
+        if self.body_el is None or not self.inside(el, self.body_el) or el is self.body_el:
+            return True
+        return self.in_body_head(el)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def text(self, el: etree._Element) -> str:
+        return element_text(el)

@@ -1,0 +1,112 @@
+"""Text normalisation: NFC, spaces, and the visible text of an element with separators."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from lxml import etree
+
+#: elements whose boundaries separate words (a line break in the visible page)
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote body caption center dd details dialog div dl dt fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section
+    summary table tbody td tfoot th thead tr ul""".split()
+)
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD] + [c for c in range(32) if c not in (9, 10, 13)] + [0x7F]
+)
+_SPACES = re.compile(r"\s+")
+_MARK = "\x00"  # an inline element boundary, resolved by _resolve_marks
+_MARK_RE = re.compile(r"([^\x00]?)\x00+([^\x00]?)", re.S)
+
+
+def normalize_document(text: str) -> str:
+    """NFC, no-break spaces to spaces: applied once to the whole decoded page."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
+def clean(text: str | None) -> str:
+    """One line of visible text: NFC, invisible characters removed, whitespace collapsed."""
+    if not text:
+        return ""
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+        text = text.translate(_INVISIBLE).replace("\xa0", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+def _resolve(match: re.Match[str]) -> str:
+    before, after = match.group(1), match.group(2)
+    # "ảnh</span><span>Lễ": a lower-case letter glued to an upper-case one across an element
+    # boundary is two words the page showed apart
+    if before.islower() and after.isupper():
+        return before + " " + after
+    return before + after
+
+
+def _resolve_marks(text: str) -> str:
+    if _MARK in text:
+        text = _MARK_RE.sub(_resolve, text)
+    return text
+
+
+def _collect(el: etree._Element, out: list[str]) -> None:
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag == "br":
+                out.append("\n")
+            elif tag in _SKIP_TAGS:
+                pass
+            elif tag in BLOCK_TAGS:
+                out.append("\n")
+                _collect(child, out)
+                out.append("\n")
+            elif tag == "img":
+                pass
+            else:
+                out.append(_MARK)
+                _collect(child, out)
+                out.append(_MARK)
+        if child.tail:
+            out.append(child.tail)
+
+
+def raw_text(el: etree._Element) -> str:
+    """The element's visible text with "\\n" at line breaks and block boundaries (not collapsed)."""
+    out: list[str] = []
+    _collect(el, out)
+    return _resolve_marks("".join(out))
+
+
+def element_text(el: etree._Element) -> str:
+    """The element's visible text on one line: separators kept as single spaces."""
+    return clean(raw_text(el))
+
+
+def element_lines(el: etree._Element) -> list[str]:
+    """The element's visible text as non-empty lines (one per block or line break)."""
+    return [line for line in (clean(part) for part in raw_text(el).split("\n")) if line]
+
+
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def class_tokens(el: etree._Element) -> set[str]:
+    """The lower-cased class and id words of an element, including hyphenated wholes."""
+    found: set[str] = set()
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value:
+            for word in value.lower().split():
+                found.add(word)
+                found.update(_TOKEN_SPLIT.split(word))
+    found.discard("")
+    return found

@@ -1,0 +1,266 @@
+"""Page widgets found by their Vietnamese labels: related-news boxes, visitor counter, galleries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from . import dom, markup
+from .dates import find_date
+from .numbers import parse_count, view_count_in
+from .page import Page
+from .text import clean, element_lines, element_text
+
+_DMY = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20|21)\d{2}(?!\d)")
+def _label_regex(labels: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted(labels, key=len, reverse=True)
+    return re.compile(r"(" + "|".join(re.escape(x) for x in ordered) + r")\s*[:：]?\s*(\d[\d.,\u202f ]*\d|\d)", re.I)
+
+
+_ONLINE = _label_regex(markup.ONLINE_LABELS)
+_TOTAL = _label_regex(markup.TOTAL_LABELS)
+
+
+# --- visitor widget ----------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    online_now: int
+    total_visits: int
+    online_raw: str
+    total_raw: str
+
+
+def visitor_stats(page: Page) -> Stats | None:
+    """"Đang trực tuyến: 324" / "Số lượt truy cập: 1022477" (labels vary by theme)."""
+    for node in dom.ONLINE_TEXT(page.root):
+        el = dom.text_parent(node)
+        for _ in range(6):
+            if el is None:
+                break
+            text = element_text(el)
+            if len(text) > 600:
+                break
+            online = _ONLINE.search(text)
+            if online is not None:
+                rest = text[: online.start()] + " " + text[online.end() :]
+                total = _TOTAL.search(rest)
+                if total is not None:
+                    n_online, n_total = parse_count(online.group(2)), parse_count(total.group(2))
+                    if n_online is not None and n_total is not None:
+                        page.widgets.add(el)
+                        return Stats(n_online, n_total, clean(online.group(0)), clean(total.group(0)))
+            el = el.getparent()
+    return None
+
+
+# --- galleries ---------------------------------------------------------------------------------
+
+
+def mark_galleries(page: Page) -> None:
+    """"Thư viện hình ảnh" / "Thư viện Video" boxes are never article text."""
+    for node in dom.GALLERY_TEXT(page.root):
+        if len(clean(str(node))) > 40:
+            continue
+        holder = dom.text_parent(node)
+        if holder is not None:
+            box = holder.getparent() if holder.getparent() is not None and holder.getparent().tag not in ("body", "html") else holder
+            page.widgets.add(box)
+
+
+# --- related news ----------------------------------------------------------------------------
+
+
+def related_boxes(page: Page) -> list[etree._Element]:
+    """Boxes titled "Tin khác", "Các tin khác", "Tin liên quan"... and the era's related selectors."""
+    boxes: list[etree._Element] = []
+    if page.layout is not None:
+        for selector in page.layout.related_box:
+            boxes.extend(dom.select_all(page.root, selector))
+    for node in dom.RELATED_TEXT(page.root):
+        label = clean(str(node)).lower().strip(" :»›>")
+        if len(label) > 40 or not any(label.startswith(x) or label.endswith(x) for x in markup.RELATED_LABELS):
+            continue
+        holder = dom.text_parent(node)
+        box = _box_around(holder)
+        if box is not None and not any(page.inside(box, b) for b in boxes):
+            boxes = [b for b in boxes if not page.inside(b, box)] + [box]
+    for box in boxes:
+        page.widgets.add(box)
+    return boxes
+
+
+def _box_around(holder: etree._Element | None) -> etree._Element | None:
+    el = holder
+    for _ in range(6):
+        if el is None:
+            return None
+        parent = el.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return None
+        links = sum(1 for a in parent.iter("a") if a.get("href") and not _within(a, el))
+        if links >= 1 and (links >= 2 or _DMY.search(element_text(parent))):
+            return parent
+        el = parent
+    return None
+
+
+def _within(el: etree._Element, container: etree._Element) -> bool:
+    node: etree._Element | None = el
+    while node is not None:
+        if node is container:
+            return True
+        node = node.getparent()
+    return False
+
+
+def unlabelled_related(page: Page) -> list[etree._Element]:
+    """A box after the body holding two or more "DD/MM/YYYY - N Lượt xem" snippets."""
+    if page.body_el is None:
+        return []
+    body_pos = page.position(page.body_el)
+    holders = []
+    for node in dom.VIEW_TEXT(page.root):
+        holder = dom.text_parent(node)
+        if holder is None or page.inside(holder, page.body_el) or page.position(holder) < body_pos:
+            continue
+        if _DMY.search(dom.short_context(holder, 160)):
+            holders.append(holder)
+    if len(holders) < 2:
+        return []
+    # the smallest common ancestor of the snippets
+    chain = list(holders[0].iterancestors())
+    for ancestor in chain:
+        if all(_within(h, ancestor) for h in holders):
+            if ancestor.tag in ("body", "html"):
+                return []
+            page.widgets.add(ancestor)
+            return [ancestor]
+    return []
+
+
+@dataclass
+class Snippet:
+    url: str | None
+    title: str | None
+    date: str | None
+    date_raw: str | None
+    view_count: int | None
+    teaser: str | None
+
+
+def _date_lines(el: etree._Element) -> int:
+    return sum(1 for node in el.xpath(".//text()") if len(str(node).strip()) < 60 and _DMY.search(str(node)))
+
+
+def _items(box: etree._Element) -> list[etree._Element]:
+    holders: list[etree._Element] = []
+    for node in box.xpath(".//text()"):
+        # a snippet's date line is short; a date inside its teaser is not its date
+        if _DMY.search(str(node)) and len(str(node).strip()) < 60:
+            holder = dom.text_parent(node)
+            if holder is not None and holder not in holders:
+                holders.append(holder)
+    if holders:
+        items: list[etree._Element] = []
+        for holder in holders:
+            item = holder
+            while item.getparent() is not None and item.getparent() is not box and _date_lines(item.getparent()) <= 1:
+                item = item.getparent()
+            if item not in items:
+                items.append(item)
+        return items
+    lis = [li for li in box.iter("li") if li.find(".//a") is not None]
+    if lis:
+        return lis
+    return [a for a in box.iter("a") if len(element_text(a)) >= 15]
+
+
+def snippets(page: Page, box: etree._Element) -> list[Snippet]:
+    found = []
+    for item in _items(box):
+        lines = element_lines(item)
+        date_text = _date_text(item)
+        match = find_date(date_text, with_time=False) if date_text else None
+        views = view_count_in(date_text) or view_count_in(" ".join(lines))
+        view_count = views[0] if views else None
+        url = None
+        link_lines: list[str] = []
+        titles_attr: list[str] = []
+        for a in item.iter("a"):
+            href = page.absolute(a.get("href"))
+            if href and url is None:
+                url = href
+            link_lines.extend(element_lines(a))
+            if a.get("title"):
+                titles_attr.append(clean(a.get("title")))
+        teaser = _teaser(lines, link_lines, date_text)
+        title = _title(item, link_lines, titles_attr, teaser, date_text)
+        if title is None and url is None and teaser is None:
+            continue
+        found.append(Snippet(url, title, match.value if match else None, match.raw if match else None, view_count, teaser))
+    return found
+
+
+def _date_text(item: etree._Element) -> str | None:
+    """The snippet's date line ("04/12/2021 - 4 Lượt xem"): a short text holding a date."""
+    for node in item.xpath(".//text()"):
+        text = clean(str(node))
+        if len(text) < 60 and _DMY.search(text):
+            holder = dom.text_parent(node)
+            wider = element_text(holder) if holder is not None else text
+            return wider if len(wider) < 60 else text
+    return None
+
+
+def _is_label(line: str) -> bool:
+    return line.lower().strip(" :»›") in markup.NON_TITLE_LINKS or line.lower() in markup.RELATED_LABELS
+
+
+_PUNCT = " ()[]|-–—:,."
+
+
+def _teaser(lines: list[str], link_lines: list[str], date_text: str | None) -> str | None:
+    rest = []
+    for line in lines:
+        if _is_label(line):
+            continue
+        if line in link_lines and not line.endswith(("...", "…")):
+            continue
+        for remove in [date_text or "", *link_lines]:
+            # a title or date line glued to the teaser's line, before or after it
+            if remove and remove != line:
+                if line.startswith(remove):
+                    line = line[len(remove) :]
+                elif line.endswith(remove):
+                    line = line[: -len(remove)]
+        line = clean(line)
+        if line == (date_text or "") or not line.strip(_PUNCT):
+            continue
+        rest.append(line)
+    dotted = [x for x in rest if x.endswith(("...", "…"))]
+    if dotted:
+        return max(dotted, key=len)
+    plain = [x for x in rest if len(x) >= 40]
+    return max(plain, key=len) if plain else None
+
+
+def _title(item: etree._Element, link_lines: list[str], titles_attr: list[str], teaser: str | None, date_line: str | None) -> str | None:
+    for line in link_lines:
+        if line != teaser and line != date_line and not _is_label(line) and len(line) >= 5 and not _DMY.fullmatch(line):
+            return line
+    for value in titles_attr:
+        if value and value != teaser:
+            return value
+    for img in item.iter("img"):
+        alt = clean(img.get("alt"))
+        if alt and len(alt) >= 5:
+            return alt
+    for h in item.iter("h2", "h3", "h4", "h5", "h6", "strong", "b"):
+        text = element_text(h)
+        if text and text != teaser and len(text) >= 5:
+            return text
+    return None
