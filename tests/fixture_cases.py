@@ -48,7 +48,7 @@ def check(expected: Any, actual: Any) -> list[str]:
     if isinstance(expected, list) and isinstance(actual, list):
         if len(expected) != len(actual):
             return [f"expected {len(expected)} items, got {len(actual)}: {actual!r}"]
-        return [f"item {i}: {p}" for i, (e, a) in enumerate(zip(expected, actual)) for p in check(e, a)]
+        return [f"item {i}: {p}" for i, (e, a) in enumerate(zip(expected, actual, strict=False)) for p in check(e, a)]
     if isinstance(expected, dict) and not is_matcher(expected) and isinstance(actual, dict):
         return [f"{k}: {p}" for k, v in expected.items() for p in check(v, actual.get(k, "<absent>"))]
     if not is_matcher(expected):

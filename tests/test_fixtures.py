@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from badinh_crawler.schemas import errors
 CASES = {case.name: case for case in load_cases()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def result(name: str) -> ExtractionResult:
     case = CASES[name]
     return extract_page(case.page_bytes(), case.url, content_type=case.content_type, observed_at=case.observed_at)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from ..records import SCHEMA_VERSION, QA, Article, BodyBlock, Record, Related, SiteStats
+from ..records import QA, SCHEMA_VERSION, Article, BodyBlock, Record, Related, SiteStats
 from ..urls import looks_like_article, looks_like_listing
 from . import fields, qa, widgets
 from .body import BodyReader, attach_captions, attachments, mark_headings
-from .byline import Byline, parse_byline, take_byline
+from .byline import Byline, merge, parse_byline, take_byline
 from .dom import ParseError, parse_html
 from .encoding import decode_html
 from .page import Page
@@ -120,7 +120,14 @@ def _article(page: Page, headline: str) -> tuple[Article, list[QA]]:
     reader.read(page.body_el)
     blocks = attach_captions(reader.blocks, reader.images)
     blocks = [b for b in blocks if b.text]
-    if lead is None and blocks and blocks[0].kind == "paragraph" and blocks[0].bold and len(blocks[0].text) >= 80 and blocks[0].text[:1] not in "-–—":
+    if (
+        lead is None
+        and blocks
+        and blocks[0].kind == "paragraph"
+        and blocks[0].bold
+        and len(blocks[0].text) >= 80
+        and blocks[0].text[:1] not in "-–—"
+    ):
         lead = blocks.pop(0).text
     elif lead is not None and blocks and blocks[0].text == lead:
         blocks.pop(0)
@@ -176,6 +183,7 @@ def _article(page: Page, headline: str) -> tuple[Article, list[QA]]:
 def _byline_after_body(page: Page) -> Byline | None:
     """A byline standing just after the body container ("Minh Khôi - Báo Tin tức")."""
     assert page.body_el is not None
+    found: Byline | None = None
     for n, sibling in enumerate(page.body_el.itersiblings()):
         if n >= 3:
             break
@@ -183,26 +191,25 @@ def _byline_after_body(page: Page) -> Byline | None:
             continue
         text = page.text(sibling)
         if text and len(text) <= 120:
-            parsed = parse_byline(text)
-            if parsed is not None:
-                return parsed
-    return None
+            found = merge(found, parse_byline(text))
+    return found
 
 
 def _labelled_byline(page: Page) -> Byline | None:
-    """"Tác giả:" / "Nguồn:" lines outside the body container (after the title)."""
+    """The "Tác giả:" / "Nguồn:" lines after the title, outside the body container."""
     from . import dom
 
+    found: Byline | None = None
     for el in page.root.iter("p", "div", "span", "strong", "b", "em", "i", "td", "li"):
         text = dom.element_text(el).lstrip("|-–—•· ")
         if not text or len(text) > 120 or page.is_furniture(el) or not page.after_title(el):
             continue
         low = text.lower()
         if low.startswith(("tác giả", "nguồn", "theo", "người viết", "phóng viên")):
-            parsed = parse_byline(text)
-            if parsed is not None:
-                return parsed
-    return None
+            found = merge(found, parse_byline(text))
+            if found is not None and found.author and found.source:
+                break
+    return found
 
 
 def _related(page: Page, boxes: list) -> list[Related]:  # type: ignore[type-arg]

@@ -13,7 +13,9 @@ from .page import Page
 from .text import BLOCK_TAGS, class_tokens, clean, element_text
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_CONTAINERS = frozenset({"div", "section", "article", "main", "center", "span", "font", "a", "form", "dl", "dd", "dt", "details", "summary"})
+_CONTAINERS = frozenset(
+    {"div", "section", "article", "main", "center", "span", "font", "a", "form", "dl", "dd", "dt", "details", "summary"}
+)
 _ALIGN = re.compile(r"text-align\s*:\s*(right|center)", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.I)
 _ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.I)
@@ -95,7 +97,7 @@ class BodyReader:
             self._add("heading", el)
         elif tag == "p":
             self._flush(el)
-            if dom.HAS_BLOCK(el):
+            if dom.has_block(el):
                 self._container(el)
                 self._flush(el)
             else:
@@ -122,7 +124,7 @@ class BodyReader:
             self._flush(el)
             self._figure(el)
         elif tag in _CONTAINERS or tag in BLOCK_TAGS:
-            if dom.HAS_BLOCK(el) or tag in BLOCK_TAGS:
+            if dom.has_block(el) or tag in BLOCK_TAGS:
                 caption = bool(class_tokens(el) & markup.CAPTION_TOKENS)
                 self._flush(el)
                 self._caption_depth += caption
@@ -216,7 +218,7 @@ class BodyReader:
                     self.images[i].caption = text
             return
         cells = [c for c in el.iter("td", "th")]
-        if any(dom.HAS_BLOCK(c) and len(element_text(c)) > 200 for c in cells):
+        if any(dom.has_block(c) and len(element_text(c)) > 200 for c in cells):
             for row in el.iter("tr"):
                 for cell in row:
                     if isinstance(cell.tag, str) and cell.tag in ("td", "th"):

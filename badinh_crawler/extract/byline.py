@@ -10,8 +10,12 @@ from .body import Block
 
 _DASH_BYLINE = re.compile(r"^(?P<author>[^\W\d_][^\n\-–—:|]{1,60}?)\s+[-–—]\s+(?P<source>[^\W\d_][^\n:|]{1,60})$")
 _LABEL = re.compile(
-    r"(?P<label>" + "|".join(re.escape(x) for x in sorted(markup.AUTHOR_LABELS + markup.SOURCE_LABELS, key=len, reverse=True)) + r")"
-    r"\s*[:：]\s*(?P<value>[^|;]{1,80}?)\s*(?=$|\||;|(?:" + "|".join(re.escape(x) for x in markup.AUTHOR_LABELS + ("nguồn",)) + r")\s*:)",
+    r"(?P<label>"
+    + "|".join(re.escape(x) for x in sorted(markup.AUTHOR_LABELS + markup.SOURCE_LABELS, key=len, reverse=True))
+    + r")"
+    r"\s*[:：]\s*(?P<value>[^|;]{1,80}?)\s*(?=$|\||;|(?:"
+    + "|".join(re.escape(x) for x in (*markup.AUTHOR_LABELS, "nguồn"))
+    + r")\s*:)",
     re.I,
 )
 _THEO = re.compile(r"^\(?theo\s+(?P<source>[^\W\d_][^\n:|]{1,60}?)\)?\.?$", re.I)
@@ -43,7 +47,7 @@ def parse_byline(text: str) -> Byline | None:
     found = Byline(raw=text)
     for m in _LABEL.finditer(text):
         label = m.group("label").lower()
-        value = m.group("value").strip(" .")
+        value = m.group("value").strip(" .-–—|")
         if not value:
             continue
         if label in markup.AUTHOR_LABELS and found.author is None:
@@ -61,6 +65,14 @@ def parse_byline(text: str) -> Byline | None:
         if _is_name(author) and _is_outlet(source):
             return Byline(author=author, source=source, raw=text)
     return None
+
+
+def merge(first: Byline | None, second: Byline | None) -> Byline | None:
+    """Two byline lines of one article ("Tác giả: ..." then "Nguồn: ...") as one byline."""
+    if first is None or second is None:
+        return first or second
+    raw = " | ".join(x for x in (first.raw, second.raw) if x)
+    return Byline(first.author or second.author, first.source or second.source, raw or None)
 
 
 def take_byline(blocks: list[Block]) -> tuple[Byline | None, list[Block]]:

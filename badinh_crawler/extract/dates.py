@@ -17,8 +17,21 @@ _MIN_YEAR, _MAX_YEAR = 1990, 2100
 
 _DMY = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\s?\2\s?((?:19|20|21)\d{2})(?!\d)")
 _MONTH_WORDS = {
-    "một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
-    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+    "một": 1,
+    "giêng": 1,
+    "hai": 2,
+    "ba": 3,
+    "tư": 4,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+    "mười một": 11,
+    "mười hai": 12,
+    "chạp": 12,
 }
 _WORDS = re.compile(
     r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2}|mười một|mười hai|"
@@ -169,7 +182,9 @@ def parse_date_text(text: str | None) -> DateMatch | None:
         # dateparser fills parts the text lacks from today: such a date was never on the page
         return None
     has_time = _TIME.search(text) is not None
-    return DateMatch(_format(dt.date(), dt.hour, dt.minute, dt.second) if has_time else dt.date().isoformat(), text.strip(), has_time)
+    return DateMatch(
+        _format(dt.date(), dt.hour, dt.minute, dt.second) if has_time else dt.date().isoformat(), text.strip(), has_time
+    )
 
 
 _HTM_ID = re.compile(r"-(\d{14,21})\.htm$")

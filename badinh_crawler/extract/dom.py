@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator
@@ -37,7 +38,7 @@ def parse_html(text: str) -> etree._Element:
     return root
 
 
-@lru_cache(maxsize=None)
+@cache
 def css(selector: str) -> etree.XPath:
     """A CSS selector compiled to an XPath evaluator (cached: each is compiled once)."""
     return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
@@ -46,16 +47,14 @@ def css(selector: str) -> etree.XPath:
 def select_first(root: etree._Element, selectors: Iterable[str]) -> etree._Element | None:
     """The first element matched by the first selector that matches anything."""
     for selector in selectors:
-        found = css(selector)(root)
+        found = elements(css(selector), root)
         if found:
-            first = found[0]
-            if isinstance(first, etree._Element):
-                return first
+            return found[0]
     return None
 
 
 def select_all(root: etree._Element, selector: str) -> list[etree._Element]:
-    return [el for el in css(selector)(root) if isinstance(el, etree._Element)]
+    return elements(css(selector), root)
 
 
 def first_text(
@@ -86,7 +85,7 @@ def _contains_label(labels: tuple[str, ...]) -> etree.XPath:
 def _xpath_literal(value: str) -> str:
     if "'" not in value:
         return f"'{value}'"
-    return 'concat(' + ", \"'\", ".join(f"'{part}'" for part in value.split("'")) + ")"
+    return "concat(" + ', "\'", '.join(f"'{part}'" for part in value.split("'")) + ")"
 
 
 VIEW_TEXT = _contains_label(markup.VIEW_LABELS)
@@ -105,12 +104,33 @@ HEADINGS = etree.XPath("//body//*[self::h1 or self::h2 or self::h3][normalize-sp
 CLASSED = etree.XPath("//body//*[@class or @id]")
 PARAGRAPHS = etree.XPath("//body//p")
 LONG_DIRECT_TEXT = etree.XPath(
-    "//body//text()[string-length(normalize-space(.)) > 60][parent::div or parent::td or parent::span or parent::font or parent::section or parent::article]"
+    "//body//text()[string-length(normalize-space(.)) > 60]"
+    "[parent::div or parent::td or parent::span or parent::font or parent::section or parent::article]"
 )
 HAS_BLOCK = etree.XPath(
     "boolean(.//*[self::p or self::div or self::table or self::ul or self::ol or self::h1 or self::h2 or self::h3"
     " or self::h4 or self::h5 or self::h6 or self::blockquote or self::figure or self::section or self::article])"
 )
+
+
+ALL_TEXT = etree.XPath(".//text()")
+
+
+def elements(xpath: etree.XPath, root: etree._Element) -> list[etree._Element]:
+    """The elements an XPath evaluator returns (typed)."""
+    result = xpath(root)
+    return [el for el in result if isinstance(el, etree._Element)] if isinstance(result, list) else []
+
+
+def text_nodes(xpath: etree.XPath, root: etree._Element) -> list[Any]:
+    """The text nodes (lxml "smart strings", with ``getparent``) an XPath evaluator returns."""
+    result = xpath(root)
+    return [t for t in result if isinstance(t, str)] if isinstance(result, list) else []
+
+
+def has_block(el: etree._Element) -> bool:
+    """True when ``el`` holds a block element (paragraph, list, table...)."""
+    return bool(HAS_BLOCK(el))
 
 
 def text_parent(node: object) -> etree._Element | None:

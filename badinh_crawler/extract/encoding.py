@@ -23,8 +23,8 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str
     if isinstance(body, str):
         return body, "str"
     bom_encoding, bom = read_bom(body)
-    if bom_encoding is not None:
-        text = _decode(body[len(bom):], bom_encoding)
+    if bom_encoding is not None and bom is not None:
+        text = _decode(body[len(bom) :], bom_encoding)
         if text is not None:
             return text, codecs.lookup(bom_encoding).name
     declared: list[str] = []

@@ -52,7 +52,7 @@ def _largest(page: Page, selectors: tuple[str, ...]) -> etree._Element | None:
 def generic_body(page: Page) -> etree._Element | None:
     """The element holding the most paragraph text outside page furniture (content cue path)."""
     scores: dict[etree._Element, float] = {}
-    for p in dom.PARAGRAPHS(page.root):
+    for p in page.elements(dom.PARAGRAPHS):
         n = len(element_text(p))
         if n < 25:
             continue
@@ -63,7 +63,7 @@ def generic_body(page: Page) -> etree._Element | None:
         grand = parent.getparent()
         if grand is not None:
             scores[grand] = scores.get(grand, 0.0) + n / 2
-    for node in dom.LONG_DIRECT_TEXT(page.root):
+    for node in page.nodes(dom.LONG_DIRECT_TEXT):
         holder = dom.text_parent(node)
         if holder is not None and holder.tag != "p":
             n = len(str(node).strip())
@@ -113,7 +113,7 @@ def is_listing(page: Page, body: etree._Element) -> bool:
     if heads >= 3:
         return True
     views = 0
-    for node in dom.VIEW_TEXT(page.root):
+    for node in page.nodes(dom.VIEW_TEXT):
         holder = dom.text_parent(node)
         if holder is not None and page.inside(holder, body):
             views += 1
@@ -129,7 +129,7 @@ def _doc_titles(page: Page) -> list[str]:
     if og:
         titles.append(og)
     for t in page.root.iter("title"):
-        text = clean("".join(t.itertext()))
+        text = clean("".join(str(x) for x in t.itertext()))
         if text:
             titles.append(text)
         break
@@ -145,8 +145,8 @@ def title(page: Page) -> tuple[str | None, etree._Element | None]:
         page.warn(f"{page.layout.name}.title matched nothing")
     doc_titles = _doc_titles(page)
     best: tuple[float, str, etree._Element] | None = None
-    candidates: list[etree._Element] = list(dom.HEADINGS(page.root))
-    for el in dom.CLASSED(page.root):
+    candidates: list[etree._Element] = list(page.elements(dom.HEADINGS))
+    for el in page.elements(dom.CLASSED):
         if class_tokens(el) & markup.TITLE_TOKENS and el not in candidates:
             candidates.append(el)
     body_pos = page.position(page.body_el) if page.body_el is not None else None
@@ -164,7 +164,8 @@ def title(page: Page) -> tuple[str | None, etree._Element | None]:
                 score += 8
         if page.is_furniture(el):
             score -= 8
-        if el.tag == "a" or el.find(".//a") is not None and len(element_text(el.find(".//a"))) >= len(text) - 2:
+        link = el.find(".//a")
+        if el.tag == "a" or (link is not None and len(element_text(link)) >= len(text) - 2):
             score -= 3
         if page.body_el is not None:
             if page.inside(el, page.body_el):
@@ -191,7 +192,7 @@ def sapo(page: Page) -> tuple[str | None, etree._Element | None]:
         found = dom.first_text(page.root, page.layout.sapo, page.in_article)
         if found is not None:
             return found
-    for el in dom.CLASSED(page.root):
+    for el in page.elements(dom.CLASSED):
         if class_tokens(el) & markup.SAPO_TOKENS and page.in_article(el) and page.after_title(el):
             if not page.outside_body_or_head(el):
                 continue
@@ -251,7 +252,7 @@ def published(page: Page) -> tuple[DateMatch | None, str | None]:
             if match is not None:
                 return match, value
     best: tuple[int, DateMatch, str, etree._Element] | None = None
-    for node in dom.DATE_TEXT(page.root):
+    for node in page.nodes(dom.DATE_TEXT):
         holder = dom.text_parent(node)
         if holder is None or not page.in_article(holder):
             continue
@@ -282,6 +283,7 @@ def published(page: Page) -> tuple[DateMatch | None, str | None]:
 
 # --- view count ------------------------------------------------------------------------------
 
+
 def view_count(page: Page) -> tuple[int | None, str | None]:
     """The article's own view counter (never a related snippet's)."""
     if page.layout is not None and page.layout.view_count:
@@ -291,7 +293,7 @@ def view_count(page: Page) -> tuple[int | None, str | None]:
             if count is not None:
                 page.consumed.add(found[1])
                 return count, found[0]
-    for node in dom.VIEW_TEXT(page.root):
+    for node in page.nodes(dom.VIEW_TEXT):
         holder = dom.text_parent(node)
         if holder is None or not page.in_article(holder) or not page.after_title(holder):
             continue
@@ -309,9 +311,9 @@ def view_count(page: Page) -> tuple[int | None, str | None]:
 
 def category(page: Page, headline: str | None) -> str | None:
     """The section the article is filed under: the breadcrumb's last item, else article:section."""
-    crumbs = [el for el in dom.CLASSED(page.root) if class_tokens(el) & markup.BREADCRUMB_TOKENS]
+    crumbs = [el for el in page.elements(dom.CLASSED) if class_tokens(el) & markup.BREADCRUMB_TOKENS]
     if not crumbs:
-        crumbs = [el for el in dom.CLASSED(page.root) if class_tokens(el) & markup.CATEGORY_TOKENS]
+        crumbs = [el for el in page.elements(dom.CLASSED) if class_tokens(el) & markup.CATEGORY_TOKENS]
     for crumb in crumbs[:1]:
         items = [element_text(li) for li in crumb.iter("li")] or [element_text(a) for a in crumb.iter("a")]
         if not items:

@@ -113,23 +113,30 @@ BOILERPLATE_TOKENS = frozenset(
     advert ads adv quangcao qc thongke statistic statistics counter visitor visitors weblink
     lienket links gallery thuvien video videos poll related tinkhac lienquan othernews copyright
     toolbar tools print rating ratings tags pager pagination paging hotline popup modal cookie
-    egov today datenow currentdate ngayhientai duongdan chan-trang chantrang dau-trang dautrang
+    point_portal_egov_date today datenow currentdate ngayhientai duongdan chan-trang chantrang dau-trang dautrang
     cot-phai cotphai lien-ket""".split()
 )
 #: page-header tokens: boilerplate when the element does not contain the headline
 HEADER_TOKENS = frozenset("header topbar top-header site-header masthead logo".split())
 BOILERPLATE_TAGS = frozenset({"nav", "header", "footer", "aside", "select", "button", "iframe", "object", "embed", "svg", "menu"})
 #: headline-ish class tokens of unknown themes
-TITLE_TOKENS = frozenset("title tieude tieu-de headline heading entry-title header-title news-title detail-title post-title article-title lbltitle".split())
+TITLE_TOKENS = frozenset(
+    """title tieude tieu-de headline heading entry-title header-title news-title detail-title post-title
+    article-title lbltitle""".split()
+)
 #: lead paragraph class tokens
 SAPO_TOKENS = frozenset("sapo lead summary description desc abstract tomtat trichdan intro excerpt".split())
 #: image caption class tokens
-CAPTION_TOKENS = frozenset("caption figcaption photocms_caption image-caption chuthich chu-thich imgcaption img-caption photo-caption note".split())
+CAPTION_TOKENS = frozenset(
+    "caption figcaption photocms_caption image-caption chuthich chu-thich imgcaption img-caption photo-caption note".split()
+)
 #: question / answer class tokens of interviews
 QUESTION_TOKENS = frozenset("question cauhoi cau-hoi hoi q ask interviewer pv".split())
 ANSWER_TOKENS = frozenset("answer traloi tra-loi a reply interviewee".split())
 #: date / view-count class tokens of metadata lines
-DATE_TOKENS = frozenset("date time datetime publish published publishdate ngaydang news-time detail-time post-date entry-date".split())
+DATE_TOKENS = frozenset(
+    "date time datetime publish published publishdate ngaydang news-time detail-time post-date entry-date".split()
+)
 BREADCRUMB_TOKENS = frozenset("breadcrumb breadcrumbs duongdan duong-dan link_duongdan bc path".split())
 CATEGORY_TOKENS = frozenset("category cate chuyenmuc".split()) | BREADCRUMB_TOKENS
 

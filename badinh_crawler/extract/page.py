@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -32,25 +33,43 @@ class Page:
     _title_chain: set[etree._Element] = field(default_factory=set)
     _order: dict[etree._Element, int] | None = None
     _body_start: int | None = None
+    _queries: dict[int, list[Any]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: etree._Element, url: str) -> Page:
         meta: dict[str, str] = {}
-        for el in dom.META(root):
+        for el in dom.elements(dom.META, root):
             key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
             if key and key not in meta:
                 meta[key] = clean(el.get("content"))
         base = url
-        for href in dom.BASE(root):
+        for href in dom.text_nodes(dom.BASE, root):
             base = absolute(url, str(href)) or url
             break
         canonical = None
-        for href in dom.CANONICAL(root):
+        for href in dom.text_nodes(dom.CANONICAL, root):
             resolved = absolute(base, str(href))
             if resolved and resolved.startswith(("http://", "https://")):
                 canonical = resolved
             break
         return cls(root=root, url=url, base_url=base, meta=meta, canonical=canonical)
+
+    # --- cached queries ---------------------------------------------------------------------
+    def nodes(self, xpath: etree.XPath) -> list[Any]:
+        """Text nodes matched by one of the module-level XPath evaluators, evaluated once per page."""
+        key = id(xpath)
+        found = self._queries.get(key)
+        if found is None:
+            found = self._queries[key] = dom.text_nodes(xpath, self.root)
+        return found
+
+    def elements(self, xpath: etree.XPath) -> list[etree._Element]:
+        """Elements matched by one of the module-level XPath evaluators, evaluated once per page."""
+        key = id(xpath)
+        found = self._queries.get(key)
+        if found is None:
+            found = self._queries[key] = dom.elements(xpath, self.root)
+        return found
 
     # --- URLs -------------------------------------------------------------------------------
     def absolute(self, href: str | None) -> str | None:

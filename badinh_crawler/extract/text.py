@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
 from lxml import etree
 
 #: elements whose boundaries separate words (a line break in the visible page)

@@ -14,6 +14,8 @@ from .page import Page
 from .text import clean, element_lines, element_text
 
 _DMY = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20|21)\d{2}(?!\d)")
+
+
 def _label_regex(labels: tuple[str, ...]) -> re.Pattern[str]:
     ordered = sorted(labels, key=len, reverse=True)
     return re.compile(r"(" + "|".join(re.escape(x) for x in ordered) + r")\s*[:：]?\s*(\d[\d.,\u202f ]*\d|\d)", re.I)
@@ -35,8 +37,8 @@ class Stats:
 
 
 def visitor_stats(page: Page) -> Stats | None:
-    """"Đang trực tuyến: 324" / "Số lượt truy cập: 1022477" (labels vary by theme)."""
-    for node in dom.ONLINE_TEXT(page.root):
+    """ "Đang trực tuyến: 324" / "Số lượt truy cập: 1022477" (labels vary by theme)."""
+    for node in page.nodes(dom.ONLINE_TEXT):
         el = dom.text_parent(node)
         for _ in range(6):
             if el is None:
@@ -61,14 +63,14 @@ def visitor_stats(page: Page) -> Stats | None:
 
 
 def mark_galleries(page: Page) -> None:
-    """"Thư viện hình ảnh" / "Thư viện Video" boxes are never article text."""
-    for node in dom.GALLERY_TEXT(page.root):
+    """ "Thư viện hình ảnh" / "Thư viện Video" boxes are never article text."""
+    for node in page.nodes(dom.GALLERY_TEXT):
         if len(clean(str(node))) > 40:
             continue
         holder = dom.text_parent(node)
         if holder is not None:
-            box = holder.getparent() if holder.getparent() is not None and holder.getparent().tag not in ("body", "html") else holder
-            page.widgets.add(box)
+            parent = holder.getparent()
+            page.widgets.add(parent if parent is not None and parent.tag not in ("body", "html") else holder)
 
 
 # --- related news ----------------------------------------------------------------------------
@@ -80,7 +82,7 @@ def related_boxes(page: Page) -> list[etree._Element]:
     if page.layout is not None:
         for selector in page.layout.related_box:
             boxes.extend(dom.select_all(page.root, selector))
-    for node in dom.RELATED_TEXT(page.root):
+    for node in page.nodes(dom.RELATED_TEXT):
         label = clean(str(node)).lower().strip(" :»›>")
         if len(label) > 40 or not any(label.startswith(x) or label.endswith(x) for x in markup.RELATED_LABELS):
             continue
@@ -123,7 +125,7 @@ def unlabelled_related(page: Page) -> list[etree._Element]:
         return []
     body_pos = page.position(page.body_el)
     holders = []
-    for node in dom.VIEW_TEXT(page.root):
+    for node in page.nodes(dom.VIEW_TEXT):
         holder = dom.text_parent(node)
         if holder is None or page.inside(holder, page.body_el) or page.position(holder) < body_pos:
             continue
@@ -153,12 +155,12 @@ class Snippet:
 
 
 def _date_lines(el: etree._Element) -> int:
-    return sum(1 for node in el.xpath(".//text()") if len(str(node).strip()) < 60 and _DMY.search(str(node)))
+    return sum(1 for node in dom.text_nodes(dom.ALL_TEXT, el) if len(str(node).strip()) < 60 and _DMY.search(str(node)))
 
 
 def _items(box: etree._Element) -> list[etree._Element]:
     holders: list[etree._Element] = []
-    for node in box.xpath(".//text()"):
+    for node in dom.text_nodes(dom.ALL_TEXT, box):
         # a snippet's date line is short; a date inside its teaser is not its date
         if _DMY.search(str(node)) and len(str(node).strip()) < 60:
             holder = dom.text_parent(node)
@@ -168,8 +170,9 @@ def _items(box: etree._Element) -> list[etree._Element]:
         items: list[etree._Element] = []
         for holder in holders:
             item = holder
-            while item.getparent() is not None and item.getparent() is not box and _date_lines(item.getparent()) <= 1:
-                item = item.getparent()
+            parent = item.getparent()
+            while parent is not None and parent is not box and _date_lines(parent) <= 1:
+                item, parent = parent, parent.getparent()
             if item not in items:
                 items.append(item)
         return items
@@ -207,7 +210,7 @@ def snippets(page: Page, box: etree._Element) -> list[Snippet]:
 
 def _date_text(item: etree._Element) -> str | None:
     """The snippet's date line ("04/12/2021 - 4 Lượt xem"): a short text holding a date."""
-    for node in item.xpath(".//text()"):
+    for node in dom.text_nodes(dom.ALL_TEXT, item):
         text = clean(str(node))
         if len(text) < 60 and _DMY.search(text):
             holder = dom.text_parent(node)
@@ -248,7 +251,9 @@ def _teaser(lines: list[str], link_lines: list[str], date_text: str | None) -> s
     return max(plain, key=len) if plain else None
 
 
-def _title(item: etree._Element, link_lines: list[str], titles_attr: list[str], teaser: str | None, date_line: str | None) -> str | None:
+def _title(
+    item: etree._Element, link_lines: list[str], titles_attr: list[str], teaser: str | None, date_line: str | None
+) -> str | None:
     for line in link_lines:
         if line != teaser and line != date_line and not _is_label(line) and len(line) >= 5 and not _DMY.fullmatch(line):
             return line

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from ..records import RECORD_TYPES
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(record_type: str) -> dict[str, Any]:
     """The JSON Schema of one record type."""
     if record_type not in RECORD_TYPES:
@@ -22,7 +22,7 @@ def schema(record_type: str) -> dict[str, Any]:
     return loaded
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(record_type: str) -> Draft202012Validator:
     return Draft202012Validator(schema(record_type))
 

@@ -1,0 +1,31 @@
+# One command sets up and runs each job on a fresh clone (Python 3.11+ and pip are all it needs).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: venv test lint extract-seed clean
+
+$(BIN)/badinh-crawl: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(BIN)/badinh-crawl
+
+## lint, type-check, then the whole test suite
+test: venv
+	$(BIN)/ruff check badinh_crawler tests
+	$(BIN)/ruff format --check badinh_crawler tests
+	$(BIN)/mypy badinh_crawler
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check badinh_crawler tests && $(BIN)/mypy badinh_crawler
+
+## extract the bundled seed page (the Ba Đình interview of December 2021) as JSON Lines
+extract-seed: venv
+	$(BIN)/badinh-crawl extract --url "$$($(BIN)/python -c 'import json;print(json.load(open("fixtures/seed-interview-liferay/meta.json"))["url"])')" fixtures/seed-interview-liferay/page.html
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Scrapy spiders of the project (they decide where to go; extraction lives in badinh_crawler.extract)."""

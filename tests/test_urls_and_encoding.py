@@ -1,0 +1,62 @@
+"""URL canonicalisation and byte decoding."""
+
+from __future__ import annotations
+
+import pytest
+
+from badinh_crawler.extract import extract_page
+from badinh_crawler.extract.dom import ParseError
+from badinh_crawler.extract.encoding import decode_html
+from badinh_crawler.urls import canonicalize, looks_like_article, looks_like_listing
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://badinh.hanoi.gov.vn/tin-tuc/-/asset_publisher/Ok4/content/bai-viet;jsessionid=8A1F?redirect=%2Ftin&inheritRedirect=true#top",
+            "https://badinh.hanoi.gov.vn/tin-tuc/-/asset_publisher/Ok4/content/bai-viet",
+        ),
+        ("HTTP://BaDinh.Hanoi.gov.vn:80/a?p_p_id=56&p_p_lifecycle=0", "http://badinh.hanoi.gov.vn/a"),
+        (
+            "https://badinh.hanoi.gov.vn/tin?p_p_id=101&p_p_lifecycle=0&_101_cur=2",
+            "https://badinh.hanoi.gov.vn/tin?_101_cur=2&p_p_id=101&p_p_lifecycle=0",
+        ),
+        ("https://badinh.hanoi.gov.vn/a-1.htm?utm_source=x&fbclid=y", "https://badinh.hanoi.gov.vn/a-1.htm"),
+    ],
+)
+def test_canonicalize(url: str, expected: str) -> None:
+    assert canonicalize(url) == expected
+    assert canonicalize(expected) == expected
+
+
+def test_url_shapes() -> None:
+    assert looks_like_article("https://h/tin/-/asset_publisher/x/content/slug")
+    assert looks_like_article("https://h/tin/-/view_content/123-slug.html")
+    assert looks_like_article("https://h/zone/slug-2809250629133018049.htm")
+    assert not looks_like_article("https://h/tin-tuc-su-kien.htm")
+    assert looks_like_listing("https://h/")
+    assert looks_like_listing("https://h/tin-tuc-su-kien.htm")
+    assert looks_like_listing("https://h/tin?p_p_id=101&_101_cur=3")
+
+
+def test_decoding_order_bom_header_meta_detection() -> None:
+    text = "Lượt xem Đảng bộ"
+    assert decode_html(b"\xef\xbb\xbf" + text.encode("utf-8"), "text/html; charset=windows-1258")[1] == "utf-8"
+    assert decode_html("ơ ă".encode("cp1258"), "text/html; charset=windows-1258") == ("ơ ă", "cp1258")
+    assert decode_html(b'<meta charset="windows-1258">' + "ơ".encode("cp1258"))[1] == "cp1258"
+    # nothing declared and not UTF-8: a Vietnamese Windows page
+    assert decode_html("ơ ư đ".encode("cp1258"))[0] == "ơ ư đ"
+    # declared single-byte but the bytes are valid UTF-8: UTF-8 wins
+    assert decode_html(b'<meta charset="iso-8859-1">' + text.encode("utf-8"))[0].endswith(text)
+
+
+def test_empty_page_is_a_clear_error() -> None:
+    with pytest.raises(ParseError):
+        extract_page(b"", "https://badinh.hanoi.gov.vn/")
+    with pytest.raises(ParseError):
+        extract_page(b"   \n ", "https://badinh.hanoi.gov.vn/")
+
+
+def test_fragment_without_widgets_yields_nothing_but_does_not_fail() -> None:
+    assert extract_page(b"<p>hello</p>", "https://badinh.hanoi.gov.vn/x").records() == []
