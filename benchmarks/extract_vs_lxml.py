@@ -39,8 +39,8 @@ def main() -> int:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         url, ct = meta["url"], meta.get("content_type")
         extract_page(body, url, content_type=ct)  # warm-up
-        parse = median_ms(lambda: html.document_fromstring(body), args.runs)
-        ours = median_ms(lambda: extract_page(body, url, content_type=ct), args.runs)
+        parse = median_ms(lambda body=body: html.document_fromstring(body), args.runs)
+        ours = median_ms(lambda body=body, url=url, ct=ct: extract_page(body, url, content_type=ct), args.runs)
         rows.append((folder.name, len(body), parse, ours))
     print(f"{'page':34} {'KB':>5} {'lxml ms':>8} {'ours ms':>8} {'ratio':>6}")
     for name, size, parse, ours in rows:
