@@ -60,3 +60,18 @@ def test_empty_page_is_a_clear_error() -> None:
 
 def test_fragment_without_widgets_yields_nothing_but_does_not_fail() -> None:
     assert extract_page(b"<p>hello</p>", "https://badinh.hanoi.gov.vn/x").records() == []
+
+
+def test_layout_drift_is_reported_and_the_generic_path_still_fills_the_field() -> None:
+    from fixture_cases import FIXTURES
+
+    folder = FIXTURES / "liferay-news-one-image"
+    page = (folder / "page.html").read_bytes()
+    url = "https://badinh.hanoi.gov.vn/tin-trong-quan/-/asset_publisher/x/content/bai"
+    clean_run = extract_page(page, url)
+    assert clean_run.warnings == []
+    # a redesign: the headline is no longer an h1.header-title
+    drifted = extract_page(page.replace(b'<h1 class="header-title">', b'<div class="tieude">'), url)
+    assert "liferay.title matched nothing" in drifted.warnings
+    assert drifted.article is not None and clean_run.article is not None
+    assert drifted.article["title"] == clean_run.article["title"]

@@ -82,7 +82,8 @@ def extract_page(
     if page.body_el is not None and title_el is not None and page.inside(page.body_el, title_el):
         page.body_el = None
     if not _is_article(page, headline):
-        result.warnings = page.warnings
+        # home and listing pages have no article title or body to miss
+        result.warnings = [w for w in page.warnings if not w.endswith(("title matched nothing", "body matched nothing"))]
         return result
     assert page.body_el is not None and headline is not None
     if not boxes:

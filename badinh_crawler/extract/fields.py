@@ -21,6 +21,7 @@ _MIN_BODY_CHARS = 200
 
 def choose_layout(page: Page) -> None:
     """Pick the era's selector set whose body selector matches, else the generic path."""
+    missed: list[str] = []
     for selectors in markup.SELECTOR_SETS:
         if dom.select_first(page.root, selectors.detect) is None:
             continue
@@ -29,7 +30,10 @@ def choose_layout(page: Page) -> None:
             page.layout = selectors
             page.body_el = body
             return
-        page.warn(f"{selectors.name}.body matched nothing")
+        missed.append(selectors.name)
+    # an era was recognised but no era's body selector fits: the markup has moved
+    for name in missed:
+        page.warn(f"{name}.body matched nothing")
     page.layout = None
 
 

@@ -41,7 +41,6 @@ LIFERAY = SelectorSet(
         ".asset-full-content h1",
         ".journal-content-article h1",
         "h1.header-title",
-        ".asset-title",
     ),
     body=(".asset-full-content .journal-content-article", ".asset-full-content", ".journal-content-article"),
     sapo=(".asset-full-content .asset-summary", ".asset-full-content .sapo", ".journal-content-article .sapo"),
