@@ -155,6 +155,16 @@ def short_context(el: etree._Element, limit: int = 160) -> str:
     return text
 
 
+def within(el: etree._Element, container: etree._Element | None) -> bool:
+    """True when ``el`` is ``container`` or one of its descendants."""
+    node: etree._Element | None = el
+    while node is not None:
+        if node is container:
+            return True
+        node = node.getparent()
+    return False
+
+
 def is_block(el: etree._Element) -> bool:
     return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
 

@@ -119,14 +119,7 @@ class Page:
         return False
 
     def inside(self, el: etree._Element, container: etree._Element | None) -> bool:
-        if container is None:
-            return False
-        node: etree._Element | None = el
-        while node is not None:
-            if node is container:
-                return True
-            node = node.getparent()
-        return False
+        return container is not None and dom.within(el, container)
 
     def after_title(self, el: etree._Element) -> bool:
         if self.title_el is None:

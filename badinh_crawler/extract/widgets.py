@@ -103,20 +103,11 @@ def _box_around(holder: etree._Element | None) -> etree._Element | None:
         parent = el.getparent()
         if parent is None or parent.tag in ("body", "html"):
             return None
-        links = sum(1 for a in parent.iter("a") if a.get("href") and not _within(a, el))
+        links = sum(1 for a in parent.iter("a") if a.get("href") and not dom.within(a, el))
         if links >= 1 and (links >= 2 or _DMY.search(element_text(parent))):
             return parent
         el = parent
     return None
-
-
-def _within(el: etree._Element, container: etree._Element) -> bool:
-    node: etree._Element | None = el
-    while node is not None:
-        if node is container:
-            return True
-        node = node.getparent()
-    return False
 
 
 def unlabelled_related(page: Page) -> list[etree._Element]:
@@ -136,7 +127,7 @@ def unlabelled_related(page: Page) -> list[etree._Element]:
     # the smallest common ancestor of the snippets
     chain = list(holders[0].iterancestors())
     for ancestor in chain:
-        if all(_within(h, ancestor) for h in holders):
+        if all(dom.within(h, ancestor) for h in holders):
             if ancestor.tag in ("body", "html"):
                 return []
             page.widgets.add(ancestor)
