@@ -218,8 +218,6 @@ def _related(page: Page, boxes: list) -> list[Related]:  # type: ignore[type-arg
     seen: set[tuple[str | None, str | None]] = set()
     page_url = page.canonical_url()
     for box in sorted(boxes, key=page.position):
-        if page.body_el is not None and page.inside(box, page.body_el) and box is not page.body_el:
-            pass
         for s in widgets.snippets(page, box):
             key = (s.url, s.title)
             if key in seen:
@@ -240,6 +238,3 @@ def _related(page: Page, boxes: list) -> list[Related]:  # type: ignore[type-arg
                 }
             )
     return out
-
-
-_ = ParseError

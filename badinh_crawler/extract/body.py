@@ -142,7 +142,7 @@ class BodyReader:
             if index is not None:
                 self._run_images.append(index)
         self._run.append("\x00")
-        self._run.append(dom.element_text(el) if el.tag != "a" else _inline_text(el))
+        self._run.append(dom.element_text(el))
         self._run.append("\x00")
 
     def _flush(self, el: etree._Element) -> None:
@@ -232,10 +232,6 @@ class BodyReader:
                 rows.append(" | ".join(values))
         if rows:
             self.blocks.append(Block("table", "\n".join(rows), el))
-
-
-def _inline_text(el: etree._Element) -> str:
-    return dom.element_text(el)
 
 
 def _emphasis(el: etree._Element, text: str) -> tuple[bool, bool]:

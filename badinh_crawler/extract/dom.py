@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
@@ -11,7 +10,7 @@ from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
 from . import markup
-from .text import BLOCK_TAGS, class_tokens, clean, element_text, normalize_document
+from .text import class_tokens, clean, element_text, normalize_document
 
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=False)
 _TRANSLATOR = HTMLTranslator()
@@ -163,17 +162,6 @@ def within(el: etree._Element, container: etree._Element | None) -> bool:
             return True
         node = node.getparent()
     return False
-
-
-def is_block(el: etree._Element) -> bool:
-    return isinstance(el.tag, str) and el.tag in BLOCK_TAGS
-
-
-_WORD = re.compile(r"\w", re.U)
-
-
-def has_words(text: str) -> bool:
-    return bool(_WORD.search(text))
 
 
 __all__ = [
