@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test lint extract-seed clean
+.PHONY: venv test lint demo extract-seed clean
 
 $(BIN)/badinh-crawl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,13 @@ test: venv
 lint: venv
 	$(BIN)/ruff check badinh_crawler tests && $(BIN)/mypy badinh_crawler
 
+## serve the bundled mirror of the portal on 127.0.0.1 and crawl it into demo-output/
+demo: venv
+	$(BIN)/badinh-crawl demo --out demo-output
+
 ## extract the bundled seed page (the Ba Đình interview of December 2021) as JSON Lines
 extract-seed: venv
 	$(BIN)/badinh-crawl extract --url "$$($(BIN)/python -c 'import json;print(json.load(open("fixtures/seed-interview-liferay/meta.json"))["url"])')" fixtures/seed-interview-liferay/page.html
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output

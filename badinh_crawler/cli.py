@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .crawl import add_crawl_arguments, run_crawl, run_demo
 from .extract import ParseError, extract_page
 from .records import dumps
 
@@ -40,6 +41,21 @@ def _parser() -> argparse.ArgumentParser:
         help="a file of 'URL<TAB>PATH' lines (relative paths are relative to the manifest); all pages in one process",
     )
     ex.add_argument("--quiet", action="store_true", help="do not print layout-drift warnings on stderr")
+
+    cr = sub.add_parser(
+        "crawl",
+        help="crawl the portal into per-type JSON Lines files (incremental, resumable)",
+        description="Crawl the portal's news pages into OUT/articles.jsonl, qa.jsonl, related.jsonl, site_stats.jsonl "
+        "(and views.jsonl, rejects.jsonl, run.json). Exit status: 0 success, 1 run failed, 2 usage error, "
+        "3 layout drift, 4 output directory locked by another run.",
+    )
+    add_crawl_arguments(cr)
+    demo = sub.add_parser(
+        "demo",
+        help="crawl the bundled mirror of the portal, served on 127.0.0.1",
+        description="Serve the bundled mirror of the portal on 127.0.0.1 and crawl it with the real spider and pipelines.",
+    )
+    add_crawl_arguments(demo, demo=True)
     return parser
 
 
@@ -121,7 +137,7 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 a page failed, 2 usage error)."""
+    """Run the command line; returns the exit status (0 ok, 1 failed, 2 usage error, 3 layout drift, 4 locked)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     for stream in (out, err):
@@ -137,4 +153,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if args.command == "extract":
         return _extract(args, out, err, sys.stdin)
+    if args.command == "crawl":
+        return run_crawl(args, out, err)
+    if args.command == "demo":
+        return run_demo(args, out, err)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

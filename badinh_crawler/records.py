@@ -6,8 +6,8 @@ import json
 from typing import Any, Literal, TypedDict
 
 SCHEMA_VERSION = 1
-RECORD_TYPES = ("article", "qa", "related", "site_stats")
-RecordType = Literal["article", "qa", "related", "site_stats"]
+RECORD_TYPES = ("article", "qa", "related", "site_stats", "views")
+RecordType = Literal["article", "qa", "related", "site_stats", "views"]
 
 
 class BodyBlock(TypedDict):

@@ -1,4 +1,5 @@
-"""Scrapy settings: polite by default. Override any of them with ``scrapy crawl ... -s NAME=VALUE``."""
+"""Scrapy settings: polite by default. Override any of them with ``scrapy crawl ... -s NAME=VALUE``
+(``badinh-crawl crawl`` sets several from its options)."""
 
 from badinh_crawler import __version__
 
@@ -10,13 +11,58 @@ NEWSPIDER_MODULE = "badinh_crawler.spiders"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 5.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 50%-150% of DOWNLOAD_DELAY
 USER_AGENT = f"badinh-crawler/{__version__} (research crawler; contact: CHANGE-ME@example.org)"
 
-# --- the portal is slow to reach from abroad: long connect timeout, retries ---
+# --- the portal is slow to reach from abroad: long connect timeout, retries (500s included) ---
 DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 
-# --- output ---
+# --- each distinct page once: the spider keeps its own frontier (in the state), keyed by the
+# canonical URL; Scrapy's fingerprint filter would miss what canonicalisation catches ---
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+
+# --- only the start URLs' hosts, redirects included ---
+DOWNLOADER_MIDDLEWARES = {"badinh_crawler.middlewares.HostGuard": 50}
+
+# --- records: normalise, validate (rejects.jsonl), deduplicate, split per type ---
+ITEM_PIPELINES = {
+    "badinh_crawler.pipelines.NormalisePipeline": 100,
+    "badinh_crawler.pipelines.ValidatePipeline": 200,
+    "badinh_crawler.pipelines.OutputPipeline": 300,
+}
+LOG_FORMATTER = "badinh_crawler.logformat.LogFormatter"
+EXTENSIONS = {"badinh_crawler.report.RunReport": 500}
 FEED_EXPORT_ENCODING = "utf-8"
+# no listening consoles in an unattended crawler
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# --- badinh-crawler's own settings ---
+# output directory of the per-type JSON Lines files, run.json and the state; unset: records go to
+# Scrapy's feeds only (``-O all.jsonl``) and nothing is remembered between runs
+BADINH_OUT_DIR = None
+# the state database (default: OUT_DIR/state.sqlite)
+BADINH_STATE = None
+# continue the interrupted run of OUT_DIR instead of starting a new one
+BADINH_RESUME = False
+# fetch every page again, known articles included (unchanged ones still give only a views record)
+BADINH_FULL = False
+# known articles published within this many days are fetched again to catch edits and view counts
+BADINH_RECHECK_DAYS = 30
+# YYYY-MM-DD: articles published before it are not written
+BADINH_SINCE = None
+# site_stats records: "once" per run, or "every-page" (one per page per run)
+BADINH_SITE_STATS = "once"
+# exit status 1 when more than this share of pages failed
+BADINH_MAX_ERROR_RATE = 0.2
+# exit status 3 when, over at least BADINH_DRIFT_MIN_PAGES article pages, the share with a
+# title / a date / a body falls under these
+BADINH_DRIFT_MIN_PAGES = 3
+BADINH_DRIFT_MIN_TITLE = 0.9
+BADINH_DRIFT_MIN_DATE = 0.8
+BADINH_DRIFT_MIN_BODY = 0.9
+# progress: "auto" (live line on a terminal, log lines otherwise), "tty", "log" or "off"
+BADINH_PROGRESS = "auto"
+BADINH_PROGRESS_INTERVAL = 10.0

@@ -18,8 +18,8 @@ LISTING_QUERY = re.compile(r"(?:^|&)(?:p_p_id=|_[^=]*_cur=|_[^=]*_delta=)", re.I
 
 def canonicalize(url: str, *, keep_pagination: bool = True) -> str:
     """Drop ``;jsessionid``, redirect parameters, tracking parameters and the fragment; lower-case
-    the scheme and host; drop default ports; sort the query. Liferay ``p_p_*`` parameters are kept
-    only on paginated listing URLs (``..._cur=N``), where they select the page."""
+    the scheme and host; drop default ports; sort the query. Of Liferay's ``p_p_*`` parameters only
+    ``p_p_id`` is kept, and only on paginated listing URLs (``..._cur=N``), where it routes the page number."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -28,7 +28,9 @@ def canonicalize(url: str, *, keep_pagination: bool = True) -> str:
     path = _JSESSIONID.sub("", parts.path) or "/"
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _DROP_PARAMS.match(k)]
     paginated = keep_pagination and any(_PAGINATION.search(k) for k, _ in pairs)
-    if not paginated:
+    if paginated:  # the portlet id routes the page number; lifecycle/state/mode/column are noise
+        pairs = [(k, v) for k, v in pairs if not k.startswith("p_p_") or k == "p_p_id"]
+    else:
         pairs = [(k, v) for k, v in pairs if not k.startswith("p_p_") and not _PAGINATION.search(k)]
     query = urlencode(sorted(pairs))
     return urlunsplit((scheme, netloc, path, query, ""))
@@ -63,3 +65,70 @@ def looks_like_listing(url: str) -> bool:
     if path.endswith(".htm") and not ARTICLE_PATH.search(path):
         return True  # a ".htm" platform zone page: articles end in -<id>.htm
     return bool(LISTING_QUERY.search(parts.query))
+
+
+_LANGUAGE_SEGMENTS = frozenset({"en", "vi", "en_us", "vi_vn", "en-us", "vi-vn", "en.htm", "vi.htm"})
+_LOGIN = re.compile(r"/(?:dang-nhap|login|c/portal/login|signin)(?:[/.?]|$)", re.I)
+_SEARCH_PATH = re.compile(r"/(?:tim-kiem|search)(?:[/.?]|$)", re.I)
+_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|rtf|zip|rar|7z)(?:/|$)", re.I)
+_ASSET = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|css|js|json|xml|mp4|mp3|avi|wmv|flv|swf|woff2?|ttf|eot)(?:/|$)", re.I
+)
+
+
+def trap_reason(url: str) -> str | None:
+    """Why ``url`` must not be fetched (a crawler trap or a page that is not news), or None.
+
+    Refused: nested language segments (``/en/vi/...``) and the English site, login, print, pop-up,
+    action/resource and search URLs (see docs in the README's "What is fetched")."""
+    parts = urlsplit(url)
+    path = _JSESSIONID.sub("", parts.path)
+    segments = [s.lower() for s in path.split("/") if s]
+    languages = sum(1 for s in segments if s in _LANGUAGE_SEGMENTS)
+    if languages >= 2:
+        return "nested language segments"
+    if segments and segments[0] in ("en", "en.htm", "en_us", "en-us"):
+        return "English site"
+    if _LOGIN.search(path):
+        return "login"
+    if _SEARCH_PATH.search(path):
+        return "search"
+    params = {k.lower(): v.lower() for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+    for key, value in params.items():
+        if key.endswith("viewmode") and value == "print":
+            return "print view"
+        if key == "p_p_state" and value in ("pop_up", "exclusive", "maximized"):
+            return "pop-up"
+        if key == "p_p_lifecycle" and value not in ("", "0"):
+            return "portlet action"
+        if key.endswith("keywords") or key in ("q", "keyword", "tukhoa"):
+            return "search"
+        if key == "p_p_id" and (value == "58" or value.startswith("58_")):
+            return "login"
+        if key.endswith("struts_action") and "login" in value:
+            return "login"
+    if path.lower().endswith("/print") or "print=true" in parts.query.lower():
+        return "print view"
+    return None
+
+
+def is_attachment(url: str) -> bool:
+    """A linked document (PDF, DOC, XLS...): recorded on its article, never parsed as a page."""
+    return bool(_ATTACHMENT.search(urlsplit(url).path))
+
+
+def is_asset(url: str) -> bool:
+    """An image, stylesheet, script or media file: never a page."""
+    return bool(_ASSET.search(urlsplit(url).path))
+
+
+def host_key(url: str) -> str:
+    """``host[:port]`` of ``url``, lower-cased, default ports dropped: the unit of "same site"."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return host
+    scheme = parts.scheme.lower()
+    return f"{host}:{port}" if port and _DEFAULT_PORTS.get(scheme) != port else host

@@ -141,3 +141,11 @@ CATEGORY_TOKENS = frozenset("category cate chuyenmuc".split()) | BREADCRUMB_TOKE
 
 #: file extensions of attachments (documents linked from an article)
 ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "rtf", "zip", "rar", "7z")
+
+
+# --- navigation: the ".htm" platform's "load more" call (zone pages) ---
+NEWSZONE_API_PATH = "/api/NewsZone/NewsZone"
+#: hidden inputs of a zone page copied into the POST, in this order
+NEWSZONE_FIELDS = ("PageSize", "Catname", "LanguageId", "Site")
+NEWSZONE_REQUIRED_FIELDS = ("PageSize", "Catname")
+NEWSZONE_INDEX_FIELD = "PageIndex"

@@ -1,0 +1,165 @@
+"""``badinh-crawl crawl`` and ``badinh-crawl demo``: run the spider in this process.
+
+Scrapy's reactor runs once per process, so each of these runs one crawl and returns its exit status
+(see :mod:`badinh_crawler.report`)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+from typing import Any, TextIO
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from .lock import DirectoryLock, Locked
+from .report import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE
+from .runtime import OUTPUT_FILES, SITE_STATS_MODES
+from .spiders.badinh import DEFAULT_START_URL, BadinhSpider
+
+__all__ = ["add_crawl_arguments", "run_crawl", "run_demo"]
+
+
+def add_crawl_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) -> None:
+    if not demo:
+        parser.add_argument("start_urls", nargs="*", metavar="START_URL", help=f"where to start (default: {DEFAULT_START_URL})")
+    default_out = Path("demo-output" if demo else "output")
+    parser.add_argument("--out", type=Path, default=default_out, help="output directory (default: %(default)s)")
+    if demo:
+        return
+    parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N responses")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="do not write articles published before this date")
+    parser.add_argument("--full", action="store_true", help="fetch every page again, known articles included")
+    parser.add_argument("--resume", action="store_true", help="continue the interrupted run of --out")
+    parser.add_argument("--state", type=Path, metavar="PATH", help="state database (default: OUT/state.sqlite)")
+    parser.add_argument("--delay", type=float, metavar="SECONDS", help="delay between requests to one host (default: 5)")
+    parser.add_argument("--concurrency", type=int, metavar="N", help="requests at a time per host (default: 1)")
+    parser.add_argument("--recheck-days", type=int, metavar="N", help="recheck known articles of the last N days (0: never)")
+    parser.add_argument("--site-stats", choices=SITE_STATS_MODES, help="site_stats records: once per run (default) or every page")
+    parser.add_argument("--log-file", type=Path, metavar="PATH", help="write the log there instead of standard error")
+    parser.add_argument("--quiet", action="store_true", help="warnings and errors only, no progress display")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="any Scrapy or BADINH_* setting")
+
+
+def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
+    settings = Settings()
+    settings.setmodule("badinh_crawler.settings", priority="project")
+    values: dict[str, Any] = {"BADINH_OUT_DIR": str(args.out), "LOG_LEVEL": "INFO", "BADINH_LOCK_HELD": True}
+    if getattr(args, "max_pages", None) is not None:
+        if args.max_pages < 1:
+            err.write("badinh-crawl crawl: --max-pages must be at least 1\n")
+            return None
+        values["CLOSESPIDER_PAGECOUNT"] = args.max_pages
+    if getattr(args, "since", None):
+        try:
+            dt.date.fromisoformat(args.since)
+        except ValueError:
+            err.write(f"badinh-crawl crawl: --since wants YYYY-MM-DD, not {args.since!r}\n")
+            return None
+        values["BADINH_SINCE"] = args.since
+    for flag, name in (("full", "BADINH_FULL"), ("resume", "BADINH_RESUME")):
+        if getattr(args, flag, False):
+            values[name] = True
+    if getattr(args, "state", None) is not None:
+        values["BADINH_STATE"] = str(args.state)
+    if getattr(args, "delay", None) is not None:
+        if args.delay < 0:
+            err.write("badinh-crawl crawl: --delay cannot be negative\n")
+            return None
+        values["DOWNLOAD_DELAY"] = args.delay
+    if getattr(args, "concurrency", None) is not None:
+        if args.concurrency < 1:
+            err.write("badinh-crawl crawl: --concurrency must be at least 1\n")
+            return None
+        values["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
+        values["CONCURRENT_REQUESTS"] = max(16, args.concurrency)
+    if getattr(args, "recheck_days", None) is not None:
+        values["BADINH_RECHECK_DAYS"] = args.recheck_days
+    if getattr(args, "site_stats", None):
+        values["BADINH_SITE_STATS"] = args.site_stats
+    if getattr(args, "log_file", None) is not None:
+        values["LOG_FILE"] = str(args.log_file)
+    if getattr(args, "quiet", False):
+        values["LOG_LEVEL"] = "WARNING"
+        values["BADINH_PROGRESS"] = "off"
+    for pair in getattr(args, "set", []):
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            err.write(f"badinh-crawl crawl: -s wants NAME=VALUE, not {pair!r}\n")
+            return None
+        values[name] = value
+    settings.setdict(values, priority="cmdline")
+    return settings
+
+
+def run_crawl(args: argparse.Namespace, out: TextIO, err: TextIO, *, extra: dict[str, Any] | None = None) -> int:
+    """One crawl into ``args.out``; returns the exit status."""
+    settings = _settings(args, err)
+    if settings is None:
+        return EXIT_USAGE
+    if extra:
+        settings.setdict(extra, priority="cmdline")
+    urls = list(getattr(args, "start_urls", None) or [DEFAULT_START_URL])
+    bad = [u for u in urls if not u.lower().startswith(("http://", "https://"))]
+    if bad:
+        err.write(f"badinh-crawl crawl: not an http(s) URL: {bad[0]}\n")
+        return EXIT_USAGE
+    lock = DirectoryLock(Path(args.out))
+    try:
+        lock.acquire()
+    except Locked as exc:
+        err.write(f"badinh-crawl crawl: locked: {exc}\n")
+        return EXIT_LOCKED
+    try:
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(BadinhSpider)
+        process.crawl(crawler, start_urls=urls)
+        process.start()
+        runtime = getattr(crawler, "_badinh_runtime", None)
+        if runtime is None or runtime.summary is None:
+            err.write("badinh-crawl crawl: the crawl did not start (see the log above)\n")
+            return EXIT_FAILED
+        _print_summary(runtime.summary, Path(args.out), out)
+        return int(runtime.exit_status)
+    finally:
+        lock.release()
+
+
+def _print_summary(summary: dict[str, Any], directory: Path, out: TextIO) -> None:
+    records = summary["records"]
+    pages = summary["pages"]
+    out.write(f"run {summary['run_id']}: {summary['exit']['reason']} (exit {summary['exit']['status']})\n")
+    out.write(
+        f"  pages: {pages['responses']} responses, {pages['parsed']} parsed, {sum(pages['failed'].values())} failed, "
+        f"{pages['known_articles_skipped']} known articles not fetched again\n"
+    )
+    written = ", ".join(f"{n} {t}" for t, n in sorted(records.items())) or "none"
+    out.write(f"  records written: {written}\n")
+    out.write(f"  files in {directory}/:\n")
+    for name in [*OUTPUT_FILES.values(), "rejects.jsonl", "run.json"]:
+        path = directory / name
+        if path.exists():
+            lines = sum(1 for _ in path.open("rb")) if name.endswith(".jsonl") else None
+            out.write(f"    {name}" + (f" ({lines} lines)" if lines is not None else "") + "\n")
+    out.flush()
+
+
+def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Serve the bundled mirror on 127.0.0.1 and crawl it with the real spider and pipelines."""
+    from .mirror import Mirror, MirrorServer
+
+    logging.getLogger("badinh_crawler.mirror").setLevel(logging.WARNING)
+    with MirrorServer(Mirror()) as server:
+        out.write(f"serving the bundled mirror of the portal at {server.url}/ (127.0.0.1 only)\n")
+        out.flush()
+        crawl_args = argparse.Namespace(start_urls=[server.url + "/"], out=args.out, delay=0.0, concurrency=4, set=[])
+        status = run_crawl(crawl_args, out, err, extra={"BADINH_PROGRESS": "log", "BADINH_PROGRESS_INTERVAL": 5.0})
+    run_json = Path(args.out) / "run.json"
+    if run_json.exists():
+        summary = json.loads(run_json.read_text(encoding="utf-8"))
+        articles = summary["records"].get("article", 0)
+        out.write(f"demo done: {articles} articles from {summary['pages']['responses']} responses; see {args.out}/\n")
+    return status

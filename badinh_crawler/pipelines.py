@@ -1,0 +1,258 @@
+"""Item pipelines: normalise, validate, deduplicate and split records into per-type JSON Lines files.
+
+Enabled by default (see ``settings.py``). Without ``BADINH_OUT_DIR`` (plain ``scrapy crawl badinh
+-O all.jsonl``) records are validated and deduplicated, then left to Scrapy's feed exports; with it,
+each type goes to its own file in that directory, crash-safely (see :mod:`badinh_crawler.state`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from .records import SCHEMA_VERSION, dumps
+from .runtime import OUTPUT_FILES, REJECTS_FILE, Runtime
+from .schemas import errors
+from .state import ArticleState, now_iso
+
+__all__ = ["Duplicate", "NormalisePipeline", "OutputPipeline", "Rejected", "ValidatePipeline"]
+
+logger = logging.getLogger(__name__)
+
+
+class Duplicate(DropItem):
+    """Already written (by this run before a crash, or by an earlier run)."""
+
+
+class Rejected(DropItem):
+    """Failed schema validation: written to rejects.jsonl with the reasons."""
+
+
+class _Stage:
+    def __init__(self, runtime: Runtime, stats: Any) -> None:
+        self.rt = runtime
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Any:
+        return cls(Runtime.of(crawler), crawler.stats)
+
+
+class NormalisePipeline(_Stage):
+    """Unicode NFC and no-break spaces as spaces, in every string of the record."""
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        normalised: dict[str, Any] = _normalise(item)
+        if normalised is not item:
+            # keep the object the spider tracks; update it in place
+            item.clear()
+            item.update(normalised)
+        return item
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        fixed = unicodedata.normalize("NFC", value.replace("\xa0", " "))
+        return fixed
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    return value
+
+
+class ValidatePipeline(_Stage):
+    """Records that break their JSON Schema go to rejects.jsonl (with why), never silently away."""
+
+    def __init__(self, runtime: Runtime, stats: Any) -> None:
+        super().__init__(runtime, stats)
+        self.files = _Files.of(runtime)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        problems = errors(item)
+        if not problems:
+            return item
+        record_type = str(item.get("type"))
+        self.stats.inc_value(f"badinh/rejects/{record_type}")
+        logger.error("rejected %s record from %s: %s", record_type, _where(item), "; ".join(problems))
+        if self.files is not None:
+            line = {
+                "type": "reject",
+                "schema_version": SCHEMA_VERSION,
+                "reasons": problems,
+                "record": item,
+                "rejected_at": now_iso(),
+            }
+            self.files.write(REJECTS_FILE, dumps(line), key=f"reject|{_digest(item)}")
+        self.rt.settle(item)
+        raise Rejected("; ".join(problems))
+
+
+class OutputPipeline(_Stage):
+    """Deduplicate, keep the incremental state, and append each record to its type's file.
+
+    * article: written when new or changed (title, lead, body, date, byline, images...); an
+      unchanged article fetched again gives a ``views`` record (its fresh view count) instead, and
+      its qa and related records are not written again;
+    * qa, related: written with their article's version;
+    * site_stats: once per run (``BADINH_SITE_STATS=once``) or once per page per run (``every-page``).
+    """
+
+    def __init__(self, runtime: Runtime, stats: Any) -> None:
+        super().__init__(runtime, stats)
+        self.files = _Files.of(runtime)
+        #: article url -> the version written or confirmed in this run ("" = skipped)
+        self.versions: dict[str, str] = {}
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return self._route(item)
+        finally:
+            self.rt.settle(item)
+
+    def close_spider(self) -> None:
+        if self.files is not None:
+            self.files.close()
+
+    def _route(self, item: dict[str, Any]) -> dict[str, Any]:
+        record_type = str(item["type"])
+        if record_type == "article":
+            return self._article(item)
+        if record_type in ("qa", "related"):
+            url = str(item["article_url"] if record_type == "qa" else item["page_url"])
+            version = self.versions.get(url)
+            if version == "":
+                raise self._duplicate(record_type, "its article is unchanged or out of range")
+            return self._emit(item, f"{record_type}|{url}|{version or '-'}|{_digest(item)}")
+        if record_type == "site_stats":
+            if self.rt.options.site_stats == "once":
+                key = f"site_stats|{self.rt.run_id}"
+            else:
+                key = f"site_stats|{self.rt.run_id}|{item['page_url']}"
+            return self._emit(item, key)
+        return self._emit(item, f"{record_type}|{_digest(item)}")
+
+    def _article(self, item: dict[str, Any]) -> dict[str, Any]:
+        url = str(item["url"])
+        since = self.rt.options.since
+        published = item.get("published_at")
+        if since is not None and published and str(published)[:10] < since.isoformat():
+            self.versions[url] = ""
+            self.stats.inc_value("badinh/articles/before_since")
+            raise self._duplicate("article", "published before --since")
+        version = _version(item)
+        known = self.rt.state.article(url)
+        if known is not None and known.version_sha256 == version:
+            self.versions[url] = ""
+            self.stats.inc_value("badinh/articles/unchanged")
+            self._views(item)
+            raise self._duplicate("article", "unchanged since it was stored")
+        if known is not None:
+            self.stats.inc_value("badinh/articles/changed")
+        self.versions[url] = version
+        state = ArticleState(url, version, published, item.get("view_count"))
+        return self._emit(item, f"article|{url}|{version}", article=state)
+
+    def _views(self, item: dict[str, Any]) -> None:
+        """A fresh view count of an article stored before (researchers follow them over time)."""
+        provenance = item.get("provenance") or {}
+        views = {
+            "type": "views",
+            "schema_version": SCHEMA_VERSION,
+            "url": item["url"],
+            "view_count": item.get("view_count"),
+            "view_count_raw": item.get("view_count_raw"),
+            "observed_at": provenance.get("fetched_at") or now_iso(),
+            "provenance": provenance,
+        }
+        key = f"views|{item['url']}|{self.rt.run_id}"
+        if self.files is not None and not self.rt.state.was_emitted(key):
+            self.files.write(OUTPUT_FILES["views"], dumps(views), key=key)
+            self.stats.inc_value("badinh/records/views")
+        self.rt.state.article_checked(str(item["url"]), item.get("view_count"))
+
+    def _emit(self, item: dict[str, Any], key: str, article: ArticleState | None = None) -> dict[str, Any]:
+        record_type = str(item["type"])
+        if self.rt.state.was_emitted(key):
+            raise self._duplicate(record_type, "already written")
+        if self.files is not None:
+            self.files.write(OUTPUT_FILES[record_type], dumps(item), key=key, article=article)
+        else:
+            self.rt.state.commit_record(key, "-", 0, article)
+        self.stats.inc_value(f"badinh/records/{record_type}")
+        return item
+
+    def _duplicate(self, record_type: str, why: str) -> Duplicate:
+        self.stats.inc_value(f"badinh/duplicates/{record_type}")
+        return Duplicate(f"{record_type} not written: {why}")
+
+
+class _Files:
+    """Append-only JSON Lines files; a line is one ``write`` and is committed in the state after it."""
+
+    def __init__(self, runtime: Runtime, directory: Path) -> None:
+        self.rt = runtime
+        self.directory = directory
+        self._fds: dict[str, int] = {}
+        self._sizes: dict[str, int] = {}
+
+    @classmethod
+    def of(cls, runtime: Runtime) -> _Files | None:
+        if runtime.options.out_dir is None:
+            return None
+        existing = getattr(runtime, "_files", None)
+        if isinstance(existing, _Files):
+            return existing
+        files = cls(runtime, runtime.options.out_dir)
+        runtime._files = files  # type: ignore[attr-defined]
+        return files
+
+    def write(self, name: str, line: str, *, key: str, article: ArticleState | None = None) -> None:
+        fd = self._fds.get(name)
+        if fd is None:
+            path = self.directory / name
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            self._fds[name] = fd
+            self._sizes[name] = os.fstat(fd).st_size
+        data = (line + "\n").encode("utf-8")
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        self._sizes[name] += len(data)
+        self.rt.state.commit_record(key, name, self._sizes[name], article)
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        self._fds.clear()
+
+
+_VERSION_IGNORED = frozenset({"view_count", "view_count_raw", "provenance", "page_url"})
+_DIGEST_IGNORED = frozenset({"provenance"})
+
+
+def _version(article: dict[str, Any]) -> str:
+    """What makes a new version of an article: everything but its view count and where it was read."""
+    core = {k: v for k, v in article.items() if k not in _VERSION_IGNORED}
+    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _digest(record: dict[str, Any]) -> str:
+    core = {k: v for k, v in record.items() if k not in _DIGEST_IGNORED}
+    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:32]
+
+
+def _where(item: dict[str, Any]) -> str:
+    return str(item.get("url") or item.get("page_url") or item.get("article_url") or "?")

@@ -1,0 +1,260 @@
+"""The ``badinh`` spider: walks the portal's home, listings (with their pagination) and articles.
+
+It decides where to go and hands each page's bytes to the extraction layer; it never parses HTML
+itself. What it yields are the extractor's records, each with a ``provenance`` object."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from ..extract import ParseError, extract_page
+from ..extract.links import ApiPager, Navigation, discover, listing_key
+from ..runtime import Runtime
+from ..state import FrontierEntry, now_iso
+from ..urls import canonicalize, host_key, looks_like_article, trap_reason
+
+__all__ = ["DEFAULT_START_URL", "BadinhSpider"]
+
+DEFAULT_START_URL = "https://badinh.hanoi.gov.vn/"
+logger = logging.getLogger(__name__)
+
+
+def request_key(method: str, url: str, body: str = "") -> str:
+    """One key per distinct request of a run: method, canonical URL and form body."""
+    return f"{method} {url}" + (f" {body}" if body else "")
+
+
+class BadinhSpider(scrapy.Spider):
+    name = "badinh"
+
+    def __init__(self, start_urls: str | Iterable[str] | None = None, url: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(start_urls, str):
+            urls = [u for u in start_urls.replace(",", " ").split() if u]
+        else:
+            urls = list(start_urls or [])
+        if url:
+            urls.append(url)
+        self.start_urls = [canonicalize(u) for u in (urls or [DEFAULT_START_URL])]
+        self.allowed_hosts = frozenset(host_key(u) for u in self.start_urls)
+        #: listing key -> item sets seen on its pages (Liferay serves the last page past the end)
+        self._listing_pages: dict[str, set[frozenset[str]]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BadinhSpider:
+        spider: BadinhSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.rt = Runtime.of(crawler)
+        spider.rt.hosts = spider.allowed_hosts
+        return spider
+
+    rt: Runtime
+
+    # --- start ----------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self._start_requests():
+            yield request
+
+    def _start_requests(self) -> Iterator[Request]:
+        if self.rt.resumed:
+            pending = list(self.rt.state.pending())
+            logger.info("resuming run %s: %d requests left", self.rt.run_id, len(pending))
+            for entry in pending:
+                yield self._request(entry)
+        for url in self.start_urls:
+            entry = FrontierEntry(request_key("GET", url), "GET", url, "", "page")
+            if self.rt.state.enqueue(entry):
+                yield self._request(entry)
+
+    def _request(self, entry: FrontierEntry) -> Request:
+        meta = {"badinh_key": entry.key, "badinh_kind": entry.kind}
+        if entry.method == "POST":
+            return Request(
+                entry.url,
+                method="POST",
+                body=entry.body,
+                headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+                callback=self.parse_api,
+                errback=self.failed,
+                meta=meta,
+                dont_filter=True,
+            )
+        return Request(entry.url, callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
+
+    # --- pages ----------------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        key = str(response.meta.get("badinh_key") or request_key("GET", canonicalize(response.url)))
+        stats = self.crawler.stats
+        assert stats is not None
+        final_url = canonicalize(response.url)
+        final_key = request_key("GET", final_url)
+        if final_key != key:  # a redirect: the target is a page of its own
+            if self.rt.state.is_finished(final_key):
+                self.rt.state.mark(key, "done", f"redirect to {final_url}, already fetched")
+                return
+            self.rt.state.mark(final_key, "pending")
+        if not _is_html(response):
+            stats.inc_value("badinh/pages/not_html")
+            self._settle_page([key, final_key], "skipped", f"not HTML: {_content_type(response)}")
+            return
+        observed = now_iso()
+        try:
+            result = extract_page(response.body, final_url, content_type=_content_type(response), observed_at=observed)
+        except ParseError as exc:
+            stats.inc_value("badinh/pages/unparsable")
+            logger.error("%s: not a readable HTML page: %s", final_url, exc)
+            self._settle_page([key, final_key], "failed", f"unparsable: {exc}")
+            return
+        stats.inc_value("badinh/pages/parsed")
+        self._count_coverage(final_url, result)
+        provenance = {
+            "source": "live",
+            "fetched_url": response.url,
+            "fetched_at": observed,
+            "http_status": response.status,
+            "run_id": self.rt.run_id,
+        }
+        records: list[dict[str, Any]] = []
+        for record in result.records():
+            item = dict(record)
+            item["provenance"] = provenance
+            records.append(item)
+        nav = discover(response.body, final_url, content_type=_content_type(response), hosts=self.allowed_hosts)
+        requests = list(self._follow(final_url, nav))
+        # records go through the pipelines; the page is marked done when the last one has settled
+        self.rt.expect(key if final_key == key else final_key, records, also=[key] if final_key != key else [])
+        yield from records
+        yield from requests
+
+    def parse_api(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A reply of the ".htm" platform's "load more" POST: more article links, empty at the end."""
+        key = str(response.meta["badinh_key"])
+        nav = discover(response.body, response.url, content_type=_content_type(response), hosts=self.allowed_hosts)
+        pager: ApiPager | None = response.meta.get("badinh_pager")
+        index = int(response.meta.get("badinh_index", 0))
+        requests = list(self._follow_links(nav.articles, kind="article"))
+        zone = str(response.meta.get("badinh_zone", response.url))
+        if nav.articles and pager is not None and not self._repeats(f"api:{zone}", nav.items):
+            requests.extend(self._api_request(pager, index + 1, zone))
+        else:
+            self.crawler.stats.inc_value("badinh/listings/api_end")  # type: ignore[union-attr]
+        self.rt.state.mark(key, "done")
+        yield from requests
+
+    def failed(self, failure: Failure) -> None:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        key = str(request.meta.get("badinh_key") or request_key(request.method, request.url))
+        stats = self.crawler.stats
+        assert stats is not None
+        if isinstance(failure.value, HttpError):
+            status = failure.value.response.status
+            stats.inc_value(f"badinh/failed/http_{status}")
+            logger.warning("%s: HTTP %d", request.url, status)
+            self.rt.state.mark(key, "failed", f"HTTP {status}")
+            return
+        reason = failure.value.__class__.__name__
+        message = str(failure.value) or reason
+        if "robots.txt" in message or reason == "IgnoreRequest":
+            stats.inc_value("badinh/skipped/ignored")
+            self.rt.state.mark(key, "skipped", message)
+            return
+        stats.inc_value(f"badinh/failed/{reason}")
+        logger.warning("%s: %s", request.url, message)
+        self.rt.state.mark(key, "failed", message)
+
+    # --- where to go ----------------------------------------------------------------------------
+    def _follow(self, url: str, nav: Navigation) -> Iterator[Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        for reason, n in nav.refused.items():
+            stats.inc_value(f"badinh/links_refused/{reason}", n)
+        follow_pages = True
+        if nav.pagination:
+            if self._repeats(listing_key(url), nav.items):
+                # Liferay answers a page number past the end with the last page again
+                stats.inc_value("badinh/listings/repeated_page")
+                follow_pages = False
+        pagination = set(nav.pagination)
+        for link in nav.pages:
+            if link in pagination and not follow_pages:
+                continue
+            kind = "article" if looks_like_article(link) else "page"
+            yield from self._follow_links([link], kind=kind)
+        if nav.api is not None:
+            yield from self._api_request(nav.api, nav.api.shown_index + 1, url)
+
+    def _follow_links(self, links: Iterable[str], *, kind: str) -> Iterator[Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        for link in links:
+            if host_key(link) not in self.allowed_hosts or trap_reason(link):
+                continue
+            key = request_key("GET", link)
+            if self.rt.state.is_finished(key):
+                continue
+            if kind == "article" and not self.rt.should_fetch_article(link):
+                stats.inc_value("badinh/articles/known_skipped")
+                self.rt.state.mark(key, "skipped", "stored before, not due for a recheck")
+                continue
+            entry = FrontierEntry(key, "GET", link, "", kind)
+            if self.rt.state.enqueue(entry):
+                yield self._request(entry)
+
+    def _api_request(self, pager: ApiPager, index: int, zone: str) -> Iterator[Request]:
+        if host_key(pager.url) not in self.allowed_hosts:
+            return
+        body = urlencode(pager.form(index))
+        entry = FrontierEntry(request_key("POST", pager.url, body), "POST", pager.url, body, "api")
+        if self.rt.state.enqueue(entry):
+            request = self._request(entry)
+            request.meta.update({"badinh_pager": pager, "badinh_index": index, "badinh_zone": zone})
+            yield request
+
+    def _repeats(self, listing: str, items: frozenset[str]) -> bool:
+        """True when a page of ``listing`` with these items was seen before (the end of the listing)."""
+        if not items:
+            return False
+        seen = self._listing_pages.setdefault(listing, set())
+        if items in seen:
+            return True
+        seen.add(items)
+        return False
+
+    # --- bookkeeping ----------------------------------------------------------------------------
+    def _settle_page(self, keys: list[str], status: str, detail: str) -> None:
+        for key in dict.fromkeys(keys):
+            self.rt.state.mark(key, status, detail)
+
+    def _count_coverage(self, url: str, result: Any) -> None:
+        if not looks_like_article(url):
+            return
+        cov = self.rt.coverage
+        cov["pages"] += 1
+        article = result.article
+        if article is not None:
+            cov["title"] += 1
+            cov["body"] += 1 if article["body_text"] else 0
+            cov["published_at"] += 1 if article["published_at"] else 0
+        for warning in result.warnings:
+            self.rt.drift_warnings[warning] += 1
+            if self.rt.drift_warnings[warning] == 1:
+                logger.warning("layout drift on %s: %s", url, warning)
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
+
+
+def _is_html(response: Response) -> bool:
+    ctype = (_content_type(response) or "").lower()
+    if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
+        return False
+    return isinstance(response, TextResponse) or response.body.lstrip()[:1] == b"<"

@@ -1,0 +1,244 @@
+"""What a crawl remembers on disk: the frontier of the current run, what was written, and the
+articles already stored. One SQLite file (``state.sqlite`` in the output directory by default).
+
+Crash safety rests on two rules:
+
+* a record's line is appended to its JSONL file first, then its key and the file's new committed
+  size are committed here in one transaction; on the next open, bytes past the committed size (a
+  line written but not committed, or half a line) are cut off, and that record is produced again
+  because its page was not marked done;
+* a page is marked done only after all its records went through, so a killed run resumed with
+  ``--resume`` fetches exactly the pages it had not finished.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ArticleState", "CrawlState", "FrontierEntry", "Reconciled"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL DEFAULT 'running',
+    resumes INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS frontier (
+    key TEXT PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    detail TEXT
+);
+CREATE INDEX IF NOT EXISTS frontier_pending ON frontier (run_id, status);
+CREATE TABLE IF NOT EXISTS articles (
+    url TEXT PRIMARY KEY,
+    version_sha256 TEXT NOT NULL,
+    published_at TEXT,
+    view_count INTEGER,
+    first_stored TEXT NOT NULL,
+    last_stored TEXT NOT NULL,
+    last_checked TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS emitted (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, committed INTEGER NOT NULL);
+"""
+
+
+def now_iso() -> str:
+    """The current time, ISO 8601 with the portal's +07:00 offset."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class FrontierEntry:
+    key: str
+    method: str
+    url: str
+    body: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    url: str
+    version_sha256: str
+    published_at: str | None
+    view_count: int | None
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """What opening the output directory repaired."""
+
+    name: str
+    cut_bytes: int
+
+
+class CrawlState:
+    """The SQLite state of one output directory (or ``":memory:"`` for a stateless crawl)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        if self.path != ":memory:":
+            # WAL + NORMAL: a commit survives a killed process (it is in the OS cache); fsync at close
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self.run_id = ""
+
+    # --- runs ---------------------------------------------------------------------------------
+    def interrupted_run(self) -> str | None:
+        """The newest run that never finished (killed or crashed), if any."""
+        row = self.db.execute("SELECT run_id FROM runs WHERE status = 'running' ORDER BY started_at DESC LIMIT 1").fetchone()
+        return str(row[0]) if row else None
+
+    def start_run(self, *, resume: bool) -> tuple[str, bool]:
+        """Begin a run, or continue the interrupted one when ``resume``. Returns (run_id, resumed)."""
+        old = self.interrupted_run()
+        with self._tx():
+            if resume and old is not None:
+                self.run_id = old
+                self.db.execute("UPDATE runs SET resumes = resumes + 1 WHERE run_id = ?", (old,))
+                return old, True
+            if old is not None:
+                self.db.execute("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE run_id = ?", (now_iso(), old))
+            self.run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
+            self.db.execute("DELETE FROM frontier")
+            self.db.execute("INSERT INTO runs (run_id, started_at) VALUES (?, ?)", (self.run_id, now_iso()))
+            return self.run_id, False
+
+    def finish_run(self, status: str) -> None:
+        with self._tx():
+            self.db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (status, now_iso(), self.run_id))
+
+    # --- frontier -------------------------------------------------------------------------------
+    def enqueue(self, entry: FrontierEntry) -> bool:
+        """Remember a request of this run; False when it was already known (fetched or queued)."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO frontier (key, run_id, method, url, body, kind) VALUES (?, ?, ?, ?, ?, ?)",
+            (entry.key, self.run_id, entry.method, entry.url, entry.body, entry.kind),
+        )
+        return cur.rowcount == 1
+
+    def mark(self, key: str, status: str, detail: str | None = None) -> None:
+        """``status`` is done, failed or skipped; inserts the key when it was not queued (a redirect target)."""
+        self.db.execute(
+            "INSERT INTO frontier (key, run_id, method, url, kind, status, detail) VALUES (?, ?, 'GET', ?, 'page', ?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET status = excluded.status, detail = excluded.detail",
+            (key, self.run_id, key.partition(" ")[2], status, detail),
+        )
+
+    def is_finished(self, key: str) -> bool:
+        row = self.db.execute("SELECT status FROM frontier WHERE key = ?", (key,)).fetchone()
+        return row is not None and row[0] != "pending"
+
+    def pending(self) -> Iterator[FrontierEntry]:
+        """Requests of this run that were queued but never finished (to continue after a kill)."""
+        rows = self.db.execute(
+            "SELECT key, method, url, body, kind FROM frontier WHERE run_id = ? AND status = 'pending' ORDER BY rowid",
+            (self.run_id,),
+        ).fetchall()
+        for key, method, url, body, kind in rows:
+            yield FrontierEntry(key, method, url, body, kind)
+
+    def frontier_counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT status, COUNT(*) FROM frontier WHERE run_id = ? GROUP BY status", (self.run_id,))
+        return {str(status): int(n) for status, n in rows}
+
+    # --- articles already stored -------------------------------------------------------------
+    def article(self, url: str) -> ArticleState | None:
+        query = "SELECT url, version_sha256, published_at, view_count FROM articles WHERE url = ?"
+        row = self.db.execute(query, (url,)).fetchone()
+        return ArticleState(*row) if row else None
+
+    def article_checked(self, url: str, view_count: int | None) -> None:
+        with self._tx():
+            self.db.execute("UPDATE articles SET last_checked = ?, view_count = ? WHERE url = ?", (now_iso(), view_count, url))
+
+    def stored_articles(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    # --- written records ------------------------------------------------------------------------
+    def was_emitted(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM emitted WHERE key = ?", (key,)).fetchone() is not None
+
+    def committed_size(self, name: str) -> int:
+        row = self.db.execute("SELECT committed FROM outputs WHERE name = ?", (name,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def commit_record(self, key: str, name: str, size: int, article: ArticleState | None = None) -> None:
+        """After a line was appended to ``name`` (now ``size`` bytes long): remember it, atomically."""
+        with self._tx():
+            self.db.execute("INSERT OR IGNORE INTO emitted (key) VALUES (?)", (key,))
+            self.db.execute(
+                "INSERT INTO outputs (name, committed) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET committed = excluded.committed",
+                (name, size),
+            )
+            if article is not None:
+                stamp = now_iso()
+                self.db.execute(
+                    "INSERT INTO articles (url, version_sha256, published_at, view_count, first_stored, last_stored, "
+                    "last_checked) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(url) DO UPDATE SET version_sha256 = excluded.version_sha256, "
+                    "published_at = excluded.published_at, view_count = excluded.view_count, "
+                    "last_stored = excluded.last_stored, last_checked = excluded.last_checked",
+                    (article.url, article.version_sha256, article.published_at, article.view_count, stamp, stamp, stamp),
+                )
+
+    def reconcile(self, directory: Path, names: list[str]) -> list[Reconciled]:
+        """Cut every output file back to its committed size (an unfinished write of a killed run)."""
+        repaired: list[Reconciled] = []
+        for name in names:
+            path = directory / name
+            committed = self.committed_size(name)
+            if not path.exists():
+                continue
+            size = path.stat().st_size
+            if size > committed:
+                with path.open("r+b") as fh:
+                    fh.truncate(committed)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                repaired.append(Reconciled(name, size - committed))
+            elif size < committed:
+                # the file was shortened by hand: trust it, and write after what is there
+                with self._tx():
+                    self.db.execute("UPDATE outputs SET committed = ? WHERE name = ?", (size, name))
+                repaired.append(Reconciled(name, size - committed))
+        return repaired
+
+    def close(self) -> None:
+        try:
+            if self.path != ":memory:":
+                self.db.execute("PRAGMA wal_checkpoint(FULL)")
+        finally:
+            self.db.close()
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _tx(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -1,0 +1,211 @@
+"""End-to-end crawls of the bundled mirror, served by a real HTTP server on 127.0.0.1.
+
+Each crawl runs ``badinh-crawl crawl`` in a child process (Scrapy's reactor runs once per process),
+which also lets a test kill it with SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from badinh_crawler.mirror import Mirror, MirrorServer
+from badinh_crawler.report import EXIT_LOCKED, EXIT_OK
+from badinh_crawler.schemas import errors
+from badinh_crawler.urls import canonicalize, trap_reason
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 7  # not the demo's mirror
+FILES = ("articles.jsonl", "qa.jsonl", "related.jsonl", "site_stats.jsonl")
+
+
+def crawl_cmd(url: str, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "badinh_crawler", "crawl", url, "--out", str(out), "--delay", "0", "--quiet", *extra]
+
+
+def run_crawl(url: str, out: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(crawl_cmd(url, out, *extra), capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+def records(out: Path, name: str) -> list[dict[str, Any]]:
+    path = out / name
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    assert not data or data.endswith(b"\n"), f"{name} ends in a partial line"
+    return [json.loads(line) for line in data.decode("utf-8").splitlines()]
+
+
+def identity(record: dict[str, Any]) -> tuple[Any, ...]:
+    """What a record is, without when it was fetched."""
+    core = {k: v for k, v in record.items() if k not in ("provenance", "observed_at")}
+    return tuple(sorted((k, json.dumps(v, sort_keys=True, ensure_ascii=False)) for k, v in core.items()))
+
+
+@pytest.fixture(scope="module")
+def mirror() -> Iterator[tuple[Mirror, MirrorServer]]:
+    site = Mirror(seed=SEED)
+    with MirrorServer(site) as server:
+        yield site, server
+
+
+@pytest.fixture(scope="module")
+def first_crawl(mirror: tuple[Mirror, MirrorServer], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    site, server = mirror
+    out = tmp_path_factory.mktemp("crawl")
+    before = len(server.requests)
+    result = run_crawl(server.url + "/", out)
+    return {"out": out, "result": result, "requests": list(server.requests[before:])}
+
+
+def test_first_crawl_succeeds_and_writes_the_four_files(first_crawl: dict[str, Any]) -> None:
+    result = first_crawl["result"]
+    assert result.returncode == EXIT_OK, result.stderr[-3000:] + result.stdout
+    out: Path = first_crawl["out"]
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+    summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert summary["exit"] == {"status": 0, "reason": "success"}
+    for name in FILES:
+        for record in records(out, name):
+            assert errors(record) == [], (name, record.get("url"))
+            assert record["provenance"]["source"] == "live"
+
+
+def test_every_article_exactly_once(mirror: tuple[Mirror, MirrorServer], first_crawl: dict[str, Any]) -> None:
+    site, server = mirror
+    got = Counter(r["url"] for r in records(first_crawl["out"], "articles.jsonl"))
+    expected = {canonicalize(server.url + a.path) for a in site.articles}
+    assert set(got) == expected
+    assert max(got.values()) == 1
+    titles = {r["url"]: r["title"] for r in records(first_crawl["out"], "articles.jsonl")}
+    for article in site.articles:
+        assert titles[canonicalize(server.url + article.path)] == article.title
+
+
+def test_interviews_give_their_pairs(mirror: tuple[Mirror, MirrorServer], first_crawl: dict[str, Any]) -> None:
+    site, server = mirror
+    pairs = Counter(r["article_url"] for r in records(first_crawl["out"], "qa.jsonl"))
+    for article in site.articles:
+        assert pairs.get(canonicalize(server.url + article.path), 0) == article.qa_pairs, article.path
+
+
+def test_one_site_stats_per_run(first_crawl: dict[str, Any]) -> None:
+    assert len(records(first_crawl["out"], "site_stats.jsonl")) == 1
+
+
+def test_request_budget_and_no_traps(mirror: tuple[Mirror, MirrorServer], first_crawl: dict[str, Any]) -> None:
+    site, _ = mirror
+    requests = first_crawl["requests"]
+    assert len(requests) <= 1.2 * site.distinct_pages, (len(requests), site.distinct_pages)
+    targets = [target for _, target, _ in requests]
+    assert not [t for t in targets if trap_reason("http://127.0.0.1" + t)], "a trap URL was fetched"
+    assert len(targets) - len(set(targets)) <= 2, "pages fetched twice (only the 500 retry may repeat)"
+
+
+def test_errors_retries_redirects_robots(mirror: tuple[Mirror, MirrorServer], first_crawl: dict[str, Any]) -> None:
+    requests = first_crawl["requests"]
+    statuses = Counter(status for _, _, status in requests)
+    assert statuses[404] >= 1 and statuses[500] >= 1 and statuses[301] + statuses[302] >= 1
+    retried = [t for _, t, s in requests if s == 500]
+    for target in retried:
+        assert (("GET", target, 200) in requests) or any(t == target and s == 200 for _, t, s in requests), target
+    robots = (first_crawl["out"] / "run.json").read_text(encoding="utf-8")
+    summary = json.loads(robots)
+    assert summary["pages"]["failed"].get("http_404", 0) >= 1
+    assert summary["pages"]["robots_refused"] >= 1
+    assert any(t == "/robots.txt" for _, t, _ in requests)
+    disallowed = [t for _, t, _ in requests if t.startswith("/noi-bo")]
+    assert disallowed == []
+    assert summary["pages"]["offsite_refused"] >= 1, "the redirect to another host was not followed"
+    assert not any(t.lower().split("?")[0].endswith(".pdf") or ".pdf/" in t for _, t, _ in requests), "documents are not fetched"
+
+
+def test_attachments_recorded_on_their_article(first_crawl: dict[str, Any]) -> None:
+    with_docs = [r for r in records(first_crawl["out"], "articles.jsonl") if r["attachments"]]
+    assert with_docs
+    assert all(".pdf" in a["url"] for r in with_docs for a in r["attachments"])
+
+
+def test_rerun_adds_no_article_and_an_edit_is_reemitted_alone(
+    mirror: tuple[Mirror, MirrorServer], first_crawl: dict[str, Any], tmp_path: Path
+) -> None:
+    site, server = mirror
+    out: Path = first_crawl["out"]
+    before = {name: records(out, name) for name in FILES}
+    again = run_crawl(server.url + "/", out)
+    assert again.returncode == EXIT_OK, again.stderr[-3000:]
+    assert records(out, "articles.jsonl") == before["articles.jsonl"]
+    assert records(out, "qa.jsonl") == before["qa.jsonl"]
+    assert records(out, "related.jsonl") == before["related.jsonl"]
+
+    edited = site.articles[3]
+    site.edit_article(edited.path)
+    third = run_crawl(server.url + "/", out, "--full")
+    assert third.returncode == EXIT_OK, third.stderr[-3000:]
+    new = records(out, "articles.jsonl")[len(before["articles.jsonl"]) :]
+    assert [r["url"] for r in new] == [canonicalize(server.url + edited.path)]
+    views = records(out, "views.jsonl")
+    assert len(views) == len(site.articles) - 1  # every other article: a fresh view count, no body
+
+
+def test_sigkill_then_resume_gives_the_same_records(mirror: tuple[Mirror, MirrorServer], tmp_path: Path) -> None:
+    site, server = mirror
+    reference = tmp_path / "reference"
+    assert run_crawl(server.url + "/", reference).returncode == EXIT_OK
+    out = tmp_path / "killed"
+    for delay in (1.5, 1.0, 2.0):
+        proc = subprocess.Popen(crawl_cmd(server.url + "/", out, "--resume", "--delay", "0.02"), cwd=ROOT)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    final = run_crawl(server.url + "/", out, "--resume")
+    assert final.returncode == EXIT_OK, final.stderr[-3000:]
+    for name in FILES:
+        got = Counter(identity(r) for r in records(out, name))
+        want = Counter(identity(r) for r in records(reference, name))
+        if name == "site_stats.jsonl":
+            assert sum(got.values()) == 1
+            continue
+        assert got == want, name
+
+
+def test_second_concurrent_run_is_refused(mirror: tuple[Mirror, MirrorServer], tmp_path: Path) -> None:
+    _, server = mirror
+    out = tmp_path / "busy"
+    first = subprocess.Popen(crawl_cmd(server.url + "/", out, "--delay", "0.2"), cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while not (out / ".lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        second = run_crawl(server.url + "/", out)
+        assert second.returncode == EXIT_LOCKED
+        assert "locked" in second.stderr
+    finally:
+        first.kill()
+        first.wait(timeout=30)
+
+
+def test_scrapy_crawl_with_one_feed(mirror: tuple[Mirror, MirrorServer], tmp_path: Path) -> None:
+    _, server = mirror
+    feed = tmp_path / "all.jsonl"
+    scrapy = [str(Path(sys.executable).parent / "scrapy"), "crawl", "badinh", "-a", f"start_urls={server.url}/", "-O", str(feed)]
+    result = subprocess.run(
+        [*scrapy, "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING"], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = feed.read_text(encoding="utf-8").splitlines()
+    types = Counter(json.loads(line)["type"] for line in lines)
+    assert set(types) == {"article", "qa", "related", "site_stats"}
+    assert "\\u" not in feed.read_text(encoding="utf-8")
