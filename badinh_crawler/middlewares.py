@@ -8,9 +8,9 @@ from typing import Any
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
-from .urls import host_key
+from .urls import canonicalize, host_key
 
-__all__ = ["HostGuard"]
+__all__ = ["HostGuard", "RedirectGate"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +40,31 @@ class HostGuard:
         self.stats.inc_value("badinh/offsite_refused")
         logger.info("not fetched (another host): %s", request.url)
         raise IgnoreRequest(f"off-site host {host}")
+
+
+class RedirectGate:
+    """A redirect whose target is already queued or fetched in this run is not followed again
+    (the page is fetched once, under its own URL)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RedirectGate:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("redirect_urls") or request.method != "GET":
+            return None
+        from .runtime import Runtime
+        from .spiders.badinh import request_key
+        from .state import FrontierEntry
+
+        url = canonicalize(request.url)
+        key = request_key("GET", url)
+        if key == request.meta.get("badinh_key"):
+            return None
+        if Runtime.of(self.crawler).state.enqueue(FrontierEntry(key, "GET", url, "", "page")):
+            return None
+        self.crawler.stats.inc_value("badinh/redirects/already_known")
+        raise IgnoreRequest(f"redirect target already fetched or queued: {url}")

@@ -150,6 +150,10 @@ class OutputPipeline(_Stage):
             raise self._duplicate("article", "published before --since")
         version = _version(item)
         known = self.rt.state.article(url)
+        if known is not None and known.version_sha256 == version and known.stored_by_run == self.rt.run_id:
+            # written by this very run before it was interrupted: finish the page's other records
+            self.versions[url] = version
+            raise self._duplicate("article", "already written")
         if known is not None and known.version_sha256 == version:
             self.versions[url] = ""
             self.stats.inc_value("badinh/articles/unchanged")

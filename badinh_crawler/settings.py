@@ -24,7 +24,7 @@ RETRY_TIMES = 3
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 
 # --- only the start URLs' hosts, redirects included ---
-DOWNLOADER_MIDDLEWARES = {"badinh_crawler.middlewares.HostGuard": 50}
+DOWNLOADER_MIDDLEWARES = {"badinh_crawler.middlewares.HostGuard": 50, "badinh_crawler.middlewares.RedirectGate": 60}
 
 # --- records: normalise, validate (rejects.jsonl), deduplicate, split per type ---
 ITEM_PIPELINES = {

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS articles (
     version_sha256 TEXT NOT NULL,
     published_at TEXT,
     view_count INTEGER,
+    stored_by_run TEXT NOT NULL DEFAULT '',
     first_stored TEXT NOT NULL,
     last_stored TEXT NOT NULL,
     last_checked TEXT NOT NULL
@@ -76,6 +77,8 @@ class ArticleState:
     version_sha256: str
     published_at: str | None
     view_count: int | None
+    #: the run that wrote this version
+    stored_by_run: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ class CrawlState:
 
     # --- articles already stored -------------------------------------------------------------
     def article(self, url: str) -> ArticleState | None:
-        query = "SELECT url, version_sha256, published_at, view_count FROM articles WHERE url = ?"
+        query = "SELECT url, version_sha256, published_at, view_count, stored_by_run FROM articles WHERE url = ?"
         row = self.db.execute(query, (url,)).fetchone()
         return ArticleState(*row) if row else None
 
@@ -191,12 +194,22 @@ class CrawlState:
             if article is not None:
                 stamp = now_iso()
                 self.db.execute(
-                    "INSERT INTO articles (url, version_sha256, published_at, view_count, first_stored, last_stored, "
-                    "last_checked) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    "INSERT INTO articles (url, version_sha256, published_at, view_count, stored_by_run, first_stored, "
+                    "last_stored, last_checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT(url) DO UPDATE SET version_sha256 = excluded.version_sha256, "
+                    "stored_by_run = excluded.stored_by_run, "
                     "published_at = excluded.published_at, view_count = excluded.view_count, "
                     "last_stored = excluded.last_stored, last_checked = excluded.last_checked",
-                    (article.url, article.version_sha256, article.published_at, article.view_count, stamp, stamp, stamp),
+                    (
+                        article.url,
+                        article.version_sha256,
+                        article.published_at,
+                        article.view_count,
+                        self.run_id,
+                        stamp,
+                        stamp,
+                        stamp,
+                    ),
                 )
 
     def reconcile(self, directory: Path, names: list[str]) -> list[Reconciled]:

@@ -9,7 +9,11 @@ _JSESSIONID = re.compile(r";jsessionid=[^/?#]*", re.I)
 #: query parameters that never change what a page shows
 _DROP_PARAMS = re.compile(r"^(?:redirect|inheritRedirect|_.+_redirect|p_p_auth|p_auth|doAsUserId|utm_.*|fbclid)$", re.I)
 #: Liferay pagination parameters (kept, with the portlet id they belong to)
-_PAGINATION = re.compile(r"(?:^|_)(?:cur|delta)$")
+_PAGINATION = re.compile(r"(?:^|_)cur$")
+#: Liferay's items-per-page choice: the same listing cut differently
+_DELTA = re.compile(r"(?:^|_)delta$")
+#: Liferay's prefix for the default language: "/vi/x" is the page "/x"
+_DEFAULT_LANGUAGE = re.compile(r"^/vi(?=/|$)", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 ARTICLE_PATH = re.compile(r"/-/(?:asset_publisher/[^/]+/content/|view_content/)|-\d{5,}\.htm$|/content/[^/]+$", re.I)
@@ -17,17 +21,21 @@ LISTING_QUERY = re.compile(r"(?:^|&)(?:p_p_id=|_[^=]*_cur=|_[^=]*_delta=)", re.I
 
 
 def canonicalize(url: str, *, keep_pagination: bool = True) -> str:
-    """Drop ``;jsessionid``, redirect parameters, tracking parameters and the fragment; lower-case
-    the scheme and host; drop default ports; sort the query. Of Liferay's ``p_p_*`` parameters only
+    """Drop ``;jsessionid``, redirect parameters, tracking parameters, Liferay's ``/vi`` prefix and
+    items-per-page choice, and the fragment; lower-case the scheme and host; drop default ports;
+    sort the query; page 1 of a listing is the listing's own URL. Of Liferay's ``p_p_*`` parameters only
     ``p_p_id`` is kept, and only on paginated listing URLs (``..._cur=N``), where it routes the page number."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port if parts.port and _DEFAULT_PORTS.get(scheme) != parts.port else None
     netloc = f"{host}:{port}" if port else host
-    path = _JSESSIONID.sub("", parts.path) or "/"
-    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _DROP_PARAMS.match(k)]
-    paginated = keep_pagination and any(_PAGINATION.search(k) for k, _ in pairs)
+    path = _DEFAULT_LANGUAGE.sub("", _JSESSIONID.sub("", parts.path)) or "/"
+    pairs = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _DROP_PARAMS.match(k) and not _DELTA.search(k)
+    ]
+    pages = [v for k, v in pairs if _PAGINATION.search(k)]
+    paginated = keep_pagination and bool(pages) and pages != ["1"]  # page 1 is the listing itself
     if paginated:  # the portlet id routes the page number; lifecycle/state/mode/column are noise
         pairs = [(k, v) for k, v in pairs if not k.startswith("p_p_") or k == "p_p_id"]
     else:

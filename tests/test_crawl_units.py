@@ -61,7 +61,8 @@ def test_news_urls_are_not_traps(url: str) -> None:
 
 
 def test_canonical_pagination_keeps_only_portlet_id_and_page() -> None:
-    url = f"{BASE}/tin-tuc-su-kien;jsessionid=AB12?p_p_id=101_INSTANCE_X&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view&p_p_col_id=column-2&_101_INSTANCE_X_cur=3"
+    query = "p_p_id=101_INSTANCE_X&p_p_lifecycle=0&p_p_state=normal&p_p_mode=view&p_p_col_id=column-2&_101_INSTANCE_X_cur=3"
+    url = f"{BASE}/tin-tuc-su-kien;jsessionid=AB12?{query}"
     assert canonicalize(url) == f"{BASE}/tin-tuc-su-kien?_101_INSTANCE_X_cur=3&p_p_id=101_INSTANCE_X"
 
 

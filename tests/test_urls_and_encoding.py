@@ -20,8 +20,21 @@ from badinh_crawler.urls import canonicalize, looks_like_article, looks_like_lis
         ("HTTP://BaDinh.Hanoi.gov.vn:80/a?p_p_id=56&p_p_lifecycle=0", "http://badinh.hanoi.gov.vn/a"),
         (
             "https://badinh.hanoi.gov.vn/tin?p_p_id=101&p_p_lifecycle=0&_101_cur=2",
-            "https://badinh.hanoi.gov.vn/tin?_101_cur=2&p_p_id=101&p_p_lifecycle=0",
+            "https://badinh.hanoi.gov.vn/tin?_101_cur=2&p_p_id=101",
         ),
+        # items-per-page variants and page 1 are the listing itself
+        (
+            "https://badinh.hanoi.gov.vn/tin?p_p_id=101&_101_cur=2&_101_delta=20",
+            "https://badinh.hanoi.gov.vn/tin?_101_cur=2&p_p_id=101",
+        ),
+        ("https://badinh.hanoi.gov.vn/tin?p_p_id=101&p_p_lifecycle=0&_101_cur=1&_101_delta=5", "https://badinh.hanoi.gov.vn/tin"),
+        # Liferay's default-language prefix
+        (
+            "https://badinh.hanoi.gov.vn/vi/tin-tuc/-/asset_publisher/Ok4/content/a",
+            "https://badinh.hanoi.gov.vn/tin-tuc/-/asset_publisher/Ok4/content/a",
+        ),
+        ("https://badinh.hanoi.gov.vn/vi", "https://badinh.hanoi.gov.vn/"),
+        ("https://badinh.hanoi.gov.vn/video/x", "https://badinh.hanoi.gov.vn/video/x"),
         ("https://badinh.hanoi.gov.vn/a-1.htm?utm_source=x&fbclid=y", "https://badinh.hanoi.gov.vn/a-1.htm"),
     ],
 )

@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from ..records import QA, SCHEMA_VERSION, Article, BodyBlock, Record, Related, SiteStats
 from ..urls import looks_like_article, looks_like_listing
-from . import fields, qa, widgets
+from . import dom, fields, markup, qa, widgets
 from .body import BodyReader, attach_captions, attachments, mark_headings
 from .byline import Byline, merge, parse_byline, take_byline
 from .dom import ParseError, parse_html
@@ -100,9 +102,26 @@ def _is_article(page: Page, headline: str | None) -> bool:
         return False
     if looks_like_article(page.url):
         return True
-    if looks_like_listing(page.url) or fields.is_listing(page, page.body_el):
+    if looks_like_listing(page.url) or fields.is_listing(page, page.body_el) or _lists_articles(page):
         return False
     return page.layout is not None or len(page.text(page.body_el)) >= 200 or page.meta.get("og:type") == "article"
+
+
+_TEASER_LINKS = etree.XPath(markup.TEASER_HEADING_LINKS)
+
+
+def _lists_articles(page: Page) -> bool:
+    """Three or more headings linking to article URLs outside the page furniture: a listing, whatever
+    container the body search settled on (a category page of one teaser per item)."""
+    found = 0
+    for a in dom.elements(_TEASER_LINKS, page.root):
+        url = page.absolute(a.get("href"))
+        if url is None or not looks_like_article(url) or page.is_furniture(a):
+            continue
+        found += 1
+        if found >= 3:
+            return True
+    return False
 
 
 def _article(page: Page, headline: str) -> tuple[Article, list[QA]]:
@@ -198,7 +217,6 @@ def _byline_after_body(page: Page) -> Byline | None:
 
 def _labelled_byline(page: Page) -> Byline | None:
     """The "Tác giả:" / "Nguồn:" lines after the title, outside the body container."""
-    from . import dom
 
     found: Byline | None = None
     for el in page.root.iter("p", "div", "span", "strong", "b", "em", "i", "td", "li"):

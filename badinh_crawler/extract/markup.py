@@ -149,3 +149,5 @@ NEWSZONE_API_PATH = "/api/NewsZone/NewsZone"
 NEWSZONE_FIELDS = ("PageSize", "Catname", "LanguageId", "Site")
 NEWSZONE_REQUIRED_FIELDS = ("PageSize", "Catname")
 NEWSZONE_INDEX_FIELD = "PageIndex"
+#: headings that link somewhere: three to article URLs make a listing
+TEASER_HEADING_LINKS = "//h2//a[@href]|//h3//a[@href]|//h4//a[@href]"

@@ -1,0 +1,107 @@
+"""The output pipeline in-process: dedup, incremental versions, views, and finishing a page after a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from scrapy.utils.test import get_crawler
+
+from badinh_crawler.pipelines import Duplicate, NormalisePipeline, OutputPipeline, Rejected, ValidatePipeline
+from badinh_crawler.runtime import Runtime
+from badinh_crawler.spiders.badinh import BadinhSpider
+
+URL = "https://badinh.hanoi.gov.vn/tin-tuc/-/asset_publisher/X/content/bai-a"
+PROV = {"source": "live", "fetched_url": URL, "fetched_at": "2026-11-27T09:00:00+07:00", "http_status": 200, "run_id": "r"}
+
+
+def article(body: str = "Đoạn một.", views: int = 10) -> dict[str, Any]:
+    return {
+        "type": "article", "schema_version": 1, "url": URL, "page_url": URL, "title": "Bài A", "sapo": None,
+        "published_at": "2021-12-04T09:12:00+07:00", "published_raw": "04/12/2021 09:12", "view_count": views,
+        "view_count_raw": str(views), "author": None, "source": None, "byline_raw": None, "category": None,
+        "body": [{"kind": "paragraph", "text": body}], "body_text": body, "images": [], "attachments": [],
+        "is_interview": False, "layout": "liferay", "content_sha256": "0" * 64, "provenance": PROV,
+    }  # fmt: skip
+
+
+def related(position: int) -> dict[str, Any]:
+    return {
+        "type": "related", "schema_version": 1, "page_url": URL, "position": position,
+        "url": f"{URL}-{position}", "title": f"Tin {position}", "date": "2021-12-01", "date_raw": "01/12/2021",
+        "view_count": position, "teaser": "Ngày 1/12...", "provenance": PROV,
+    }  # fmt: skip
+
+
+def open_run(out: Path, **settings: Any) -> tuple[Runtime, list[Any]]:
+    crawler = get_crawler(BadinhSpider, {"BADINH_OUT_DIR": str(out), "BADINH_LOCK_HELD": True, **settings})
+    runtime = Runtime.of(crawler)
+    stages = [
+        NormalisePipeline.from_crawler(crawler),
+        ValidatePipeline.from_crawler(crawler),
+        OutputPipeline.from_crawler(crawler),
+    ]
+    return runtime, stages
+
+
+def feed(stages: list[Any], items: list[dict[str, Any]]) -> list[str]:
+    outcome = []
+    for item in items:
+        try:
+            for stage in stages:
+                item = stage.process_item(item)
+            outcome.append("written")
+        except Duplicate:
+            outcome.append("duplicate")
+        except Rejected:
+            outcome.append("rejected")
+    return outcome
+
+
+def lines(out: Path, name: str) -> list[dict[str, Any]]:
+    path = out / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_resumed_page_finishes_its_records(tmp_path: Path) -> None:
+    """Regression: a run killed after a page's article and part of its related records were written
+    must, on --resume, write the rest (the article must not pass for an unchanged earlier one)."""
+    _, stages = open_run(tmp_path)
+    assert feed(stages, [article(), related(1), related(2)]) == ["written"] * 3
+    # killed here: no finish. The resumed run fetches the page again.
+    runtime, stages = open_run(tmp_path, BADINH_RESUME=True)
+    assert runtime.resumed
+    assert feed(stages, [article(), related(1), related(2), related(3), related(4)]) == ["duplicate"] * 3 + ["written"] * 2
+    assert len(lines(tmp_path, "articles.jsonl")) == 1
+    assert [r["position"] for r in lines(tmp_path, "related.jsonl")] == [1, 2, 3, 4]
+
+
+def test_next_run_unchanged_gives_views_changed_gives_new_version(tmp_path: Path) -> None:
+    runtime, stages = open_run(tmp_path)
+    feed(stages, [article(), related(1)])
+    runtime.state.finish_run("finished")
+    _, stages = open_run(tmp_path)
+    assert feed(stages, [article(views=15), related(1)]) == ["duplicate", "duplicate"]
+    assert [v["view_count"] for v in lines(tmp_path, "views.jsonl")] == [15]
+    _, stages = open_run(tmp_path)
+    assert feed(stages, [article(body="Đoạn một, đã sửa."), related(1)]) == ["written", "written"]
+    assert [a["body_text"] for a in lines(tmp_path, "articles.jsonl")] == ["Đoạn một.", "Đoạn một, đã sửa."]
+    assert len(lines(tmp_path, "related.jsonl")) == 2
+
+
+def test_invalid_record_goes_to_rejects_with_reasons(tmp_path: Path) -> None:
+    _, stages = open_run(tmp_path)
+    bad = related(1)
+    bad["position"] = 0
+    assert feed(stages, [bad]) == ["rejected"]
+    rejects = lines(tmp_path, "rejects.jsonl")
+    assert rejects[0]["record"]["url"] == f"{URL}-1"
+    assert any("position" in reason for reason in rejects[0]["reasons"])
+
+
+def test_text_is_normalised_to_nfc(tmp_path: Path) -> None:
+    _, stages = open_run(tmp_path)
+    item = article(body="Ba Đi\u0300nh\xa0mới")
+    feed(stages, [item])
+    assert lines(tmp_path, "articles.jsonl")[0]["body_text"] == "Ba Đình mới"
