@@ -250,17 +250,12 @@ class Body:
     outlet: str
 
 
-def news_body(rng: Random, subject: str, predicate: str, *, images: int, revision: int) -> Body:
-    """A plain news story: a lead, 4 to 7 paragraphs, ``images`` captioned photos, a byline."""
+def news_body(rng: Random, subject: str, predicate: str, *, day: tuple[int, int], images: int, revision: int) -> Body:
+    """A plain news story: a lead opening with the day it reports ("Ngày 26/3, ..."), 4 to 7
+    paragraphs, ``images`` captioned photos, a byline."""
     topic = predicate
-    lead = _fill(
-        "Ngày {number}, {subject} đã {predicate}, nhằm nâng cao chất lượng cuộc sống của người dân trên địa bàn.",
-        rng,
-        subject,
-        predicate,
-        topic,
-        "",
-    ).replace("Ngày ", f"Ngày {rng.randint(1, 28):02d}/", 1)
+    actor = subject if subject.startswith(("UBND", "HĐND", "Ủy ban", "Hội", "Quận", "Trung tâm", "Công an")) else subject.lower()
+    lead = f"Ngày {day[0]}/{day[1]}, {actor} đã {predicate}, nhằm nâng cao chất lượng cuộc sống của người dân trên địa bàn."
     paragraphs = [
         " ".join(_fill(rng.choice(_SENTENCES), rng, subject, predicate, topic, "") for _ in range(rng.randint(2, 3)))
         for _ in range(rng.randint(4, 7))

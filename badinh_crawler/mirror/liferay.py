@@ -161,7 +161,7 @@ def listing_page(m: Mirror, listing: Listing, page: int, delta: int | None, *, t
             f'\t<a class="page-next" href="{url(page + 1)}">Sau</a> <a class="page-last" href="{url(last)}">Cuối</a>'
         )
     deltas = "\n".join(
-        f'\t\t\t\t\t<li role="presentation"><a href="{BASE}{e(listing_target(listing, 1, d))}" class="taglib-icon" role="menuitem">'
+        f'\t\t\t\t\t<li role="presentation"><a href="{BASE}/{listing.key}?p_p_id={p}&amp;p_p_lifecycle=0&amp;p_p_state=normal&amp;p_p_mode=view&amp;_{p}_delta={d}" class="taglib-icon" role="menuitem">'
         f'<span class="taglib-text-icon">{d}</span></a></li>'
         for d in (5, 10, 20)
     )
@@ -320,7 +320,7 @@ def print_page(m: Mirror, i: int) -> str:
     return (
         liferay_head(a.title, a.path, og_type="article")
         + f"""<body class="portlet-popup" onload="window.print();">
-<div class="asset-full-content print-view">
+<div class="asset-full-content">
 	<div class="taglib-header"><h1 class="header-title"><span>{e(a.title)}</span></h1></div>
 	<div class="asset-metadata"><span class="metadata-entry metadata-publish-date">Ngày đăng {liferay_stamp(item.minutes)}</span></div>
 	<div class="journal-content-article">

@@ -93,8 +93,6 @@ class Item:
     minutes: int
     #: Liferay asset entry id / .htm article id
     ident: str
-    views0: int
-    views_step: int
     slug: str = ""
     view_content: bool = False
     pdf: bool = False

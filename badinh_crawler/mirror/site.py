@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import replace
 from datetime import date
 from random import Random
@@ -11,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import content, htm, liferay, traps
 from .content import INTERVIEW_LEADS, INTERVIEWEES, PREDICATES, SUBJECTS, TOPICS, Body
-from .model import BASE, GROUP_ID, Item, Listing, MirrorArticle, Response, iso, local_time
+from .model import BASE, GROUP_ID, Item, Listing, MirrorArticle, Response, local_time
 
 LIFERAY_SECTIONS = (
     ("tin-tuc-su-kien", "Tin tức - Sự kiện", False),
@@ -19,12 +20,16 @@ LIFERAY_SECTIONS = (
     ("tin-trong-quan", "Tin trong quận", True),  # a Liferay 7 page: long portlet ids in its URLs
 )
 HTM_ZONES = (("tin-tuc", "Tin tức"), ("thong-bao", "Thông báo"))
-LIFERAY_DAYS = (date(2019, 3, 1).toordinal() - 719163, date(2022, 6, 30).toordinal() - 719163)
-HTM_DAYS = (date(2025, 1, 6).toordinal() - 719163, date(2025, 11, 20).toordinal() - 719163)
-MIGRATED_DAYS = (date(2021, 11, 1).toordinal() - 719163, date(2021, 12, 20).toordinal() - 719163)
+#: date.toordinal() of 1970-01-01: article times are local minutes since then
+EPOCH_ORDINAL = 719163
+LIFERAY_DAYS = (date(2019, 3, 1).toordinal() - EPOCH_ORDINAL, date(2022, 6, 30).toordinal() - EPOCH_ORDINAL)
+HTM_DAYS = (date(2025, 1, 6).toordinal() - EPOCH_ORDINAL, date(2025, 11, 20).toordinal() - EPOCH_ORDINAL)
+MIGRATED_DAYS = (date(2021, 11, 1).toordinal() - EPOCH_ORDINAL, date(2021, 12, 20).toordinal() - EPOCH_ORDINAL)
 #: Liferay's default page size of an asset publisher
 LIFERAY_DELTA = 5
 MIN_ARTICLES = 30
+#: "HH:MM" of every minute of the day
+CLOCK = [f"{h:02d}:{m:02d}" for h in range(24) for m in range(60)]
 LIFERAY7_PORTLET = "com_liferay_asset_publisher_web_portlet_AssetPublisherPortlet"
 
 _JSESSIONID = re.compile(r";jsessionid=[^/?#]*", re.I)
@@ -40,15 +45,17 @@ Disallow: /group/
 """
 
 
-def _qualifiers(year: int, month: int) -> tuple[tuple[str, str, str], ...]:
-    """(text, liferay slug, htm slug) of the headline endings."""
-    return (
-        ("", "", ""),
-        (f" năm {year}", f"-nam-{year}", f"-nam-{year}"),
-        (" trên địa bàn", "-tren-ia-ban", "-tren-dia-ban"),
-        (f" tháng {month}/{year}", f"-thang-{month}-{year}", f"-thang-{month}-{year}"),
-        (" tại các khu dân cư", "-tai-cac-khu-dan-cu", "-tai-cac-khu-dan-cu"),
-    )
+def _qualifier(n: int, year: int, month: int) -> tuple[str, str, str]:
+    """(text, liferay slug, htm slug) of headline ending ``n`` (0 to 4)."""
+    if n == 1:
+        return f" năm {year}", f"-nam-{year}", f"-nam-{year}"
+    if n == 2:
+        return " trên địa bàn", "-tren-ia-ban", "-tren-dia-ban"
+    if n == 3:
+        return f" tháng {month}/{year}", f"-thang-{month}-{year}", f"-thang-{month}-{year}"
+    if n == 4:
+        return " tại các khu dân cư", "-tai-cac-khu-dan-cu", "-tai-cac-khu-dan-cu"
+    return "", "", ""
 
 
 class Mirror:
@@ -118,11 +125,19 @@ class Mirror:
         return [*sizes, n_htm - notices, notices]
 
     def _build(self, rng: Random, sizes: list[int]) -> None:
+        # rng.random() rather than randrange(): about ten times faster, for mirrors of 50,000 articles
+        rand = rng.random
         seen: set[str] = set()
+        suffixes: dict[str, int] = {}
+        days: dict[int, date] = {}
+        articles, items, by_path = self.articles, self.items, self._by_path
         for li, (listing, count) in enumerate(zip(self.listings, sizes, strict=True)):
             key = listing.key
+            liferay_era = listing.era == "liferay"
+            era, instance, members = listing.era, listing.instance, listing.items
             lo, hi = LIFERAY_DAYS if listing.era == "liferay" else HTM_DAYS
-            minutes = sorted((rng.randrange(lo, hi) * 1440 + 420 + 5 * rng.randrange(132) for _ in range(count)), reverse=True)
+            span = hi - lo
+            minutes = sorted(((lo + int(rand() * span)) * 1440 + 420 + 5 * int(rand() * 132) for _ in range(count)), reverse=True)
             # ranks that must be interviews / plain news (the flaky, view_content, PDF, redirect and migrated ones)
             forced = {"tin-tuc-su-kien": {1}, "tin-trong-quan": {2}, "tin-tuc": {1}}.get(key, set())
             plain = {"tin-tuc-su-kien": {2, 3}, "chi-dao-dieu-hanh": {0, 1}, "tin-trong-quan": {0}, "tin-tuc": {count - 1}}
@@ -132,61 +147,58 @@ class Mirror:
                 migrated = key == "tin-tuc" and rank == count - 1
                 if migrated:
                     mins = rng.randrange(*MIGRATED_DAYS) * 1440 + 420 + 5 * rng.randrange(132)
-                interview = rank in forced or (rank not in plain_ranks and key != "thong-bao" and rng.random() < 0.15)
-                t = local_time(mins)
+                interview = rank in forced or (rank not in plain_ranks and key != "thong-bao" and rand() < 0.15)
+                day, minute = divmod(mins, 1440)
+                d = days.get(day)
+                if d is None:
+                    d = days[day] = date.fromordinal(day + EPOCH_ORDINAL)
                 if interview:
-                    a, b = rng.randrange(len(INTERVIEWEES)), rng.randrange(len(TOPICS))
-                    lead = INTERVIEW_LEADS[rng.randrange(len(INTERVIEW_LEADS))]
+                    a, b = int(rand() * len(INTERVIEWEES)), int(rand() * len(TOPICS))
+                    lead = INTERVIEW_LEADS[int(rand() * len(INTERVIEW_LEADS))]
                     who, topic = INTERVIEWEES[a], TOPICS[b]
                     title = f"{lead.text} {who.text} về {topic.text}"
-                    slugs = (f"{lead.liferay}-{who.liferay}-ve-{topic.liferay}", f"{lead.htm}-{who.htm}-ve-{topic.htm}")
+                    if liferay_era:
+                        slug = f"{lead.liferay}-{who.liferay}-ve-{topic.liferay}"
+                    else:
+                        slug = f"{lead.htm}-{who.htm}-ve-{topic.htm}"
                 else:
-                    a, b = rng.randrange(len(SUBJECTS)), rng.randrange(len(PREDICATES))
-                    q_text, q_lr, q_htm = _qualifiers(t.year, t.month)[rng.randrange(5)]
+                    a, b = int(rand() * len(SUBJECTS)), int(rand() * len(PREDICATES))
+                    q_text, q_lr, q_htm = _qualifier(int(rand() * 5), d.year, d.month)
                     subject, predicate = SUBJECTS[a], PREDICATES[b]
                     title = f"{subject.text} {predicate.text}{q_text}"
-                    slugs = (f"{subject.liferay}-{predicate.liferay}{q_lr}", f"{subject.htm}-{predicate.htm}{q_htm}")
-                slug = slugs[0] if listing.era == "liferay" else slugs[1]
-                if slug in seen:
-                    n = 1
+                    if liferay_era:
+                        slug = f"{subject.liferay}-{predicate.liferay}{q_lr}"
+                    else:
+                        slug = f"{subject.htm}-{predicate.htm}{q_htm}"
+                if slug in seen:  # the portal appends -1, -2, ... to a repeated urlTitle
+                    n = suffixes.get(slug, 1)
                     while f"{slug}-{n}" in seen:
                         n += 1
+                    suffixes[slug] = n + 1
                     slug = f"{slug}-{n}"
                 seen.add(slug)
-                view_content = (key == "tin-tuc-su-kien" and rank == 3) or (key == "chi-dao-dieu-hanh" and rank == 1)
-                if listing.era == "liferay":
-                    ident = str(rng.randrange(1_070_000, 4_900_000))
+                view_content = (rank == 3 and key == "tin-tuc-su-kien") or (rank == 1 and key == "chi-dao-dieu-hanh")
+                clock = CLOCK[minute]
+                if liferay_era:
+                    ident = str(1_070_000 + int(rand() * 3_830_000))
                     if view_content:
                         path = f"/{key}/-/view_content/{ident}-{slug}.html"
                     else:
-                        path = f"/{key}/-/asset_publisher/{listing.instance}/content/{slug}"
-                else:
-                    if migrated:
-                        ident = str(rng.randrange(30000, 39999))
-                    else:
-                        ident = f"{htm.SITE_ID}{t:%y%m%d%H%M}{rng.randrange(60):02d}{rng.randrange(1000):03d}"
+                        path = f"/{key}/-/asset_publisher/{instance}/content/{slug}"
+                elif migrated:
+                    ident = str(30000 + int(rand() * 9999))
                     path = f"/{key}/{slug}-{ident}.htm"
-                index = len(self.articles)
-                self.articles.append(MirrorArticle(path, title, listing.era, iso(mins), rng.randint(2, 5) if interview else 0))
-                self.items.append(
-                    Item(
-                        li,
-                        rank,
-                        interview,
-                        a,
-                        b,
-                        mins,
-                        ident,
-                        rng.randrange(20, 3000),
-                        rng.randrange(1, 40),
-                        slug,
-                        view_content,
-                        key == "chi-dao-dieu-hanh" and rank == 0,
-                        migrated,
-                    )
-                )
-                listing.items.append(index)
-                self._by_path[path] = index
+                else:
+                    stamp = f"{d.year % 100:02d}{d.month:02d}{d.day:02d}{clock[:2]}{clock[3:]}"
+                    ident = f"{htm.SITE_ID}{stamp}{int(rand() * 60):02d}{int(rand() * 1000):03d}"
+                    path = f"/{key}/{slug}-{ident}.htm"
+                published = f"{d.isoformat()}T{clock}:00+07:00"
+                index = len(articles)
+                articles.append(MirrorArticle(path, title, era, published, 2 + int(rand() * 4) if interview else 0))
+                pdf = rank == 0 and key == "chi-dao-dieu-hanh"
+                items.append(Item(li, rank, interview, a, b, mins, ident, slug, view_content, pdf, migrated))
+                members.append(index)
+                by_path[path] = index
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -200,8 +212,9 @@ class Mirror:
         self._day += 1
 
     def views(self, i: int) -> int:
-        item = self.items[i]
-        return item.views0 + self._day * item.views_step
+        """The article's view counter: a per-article base plus a per-article daily rise."""
+        h = zlib.crc32(f"{self.seed}:{i}".encode())
+        return 20 + h % 2980 + self._day * (1 + h // 2980 % 39)
 
     def site_stats(self) -> tuple[int, int]:
         """(online now, total visits) as the visitor widget shows them."""
@@ -220,7 +233,9 @@ class Mirror:
                 rng, INTERVIEWEES[item.a].text, TOPICS[item.b].text, pairs=a.qa_pairs, revision=a.revision
             )
         else:
-            body = content.news_body(rng, SUBJECTS[item.a].text, PREDICATES[item.b].text, images=i % 3, revision=a.revision)
+            t = local_time(item.minutes)
+            subject, predicate = SUBJECTS[item.a].text, PREDICATES[item.b].text
+            body = content.news_body(rng, subject, predicate, day=(t.day, t.month), images=i % 3, revision=a.revision)
         if len(self._bodies) > 4096:
             self._bodies.clear()
         self._bodies[key] = body
