@@ -224,7 +224,7 @@ def _block(m: Mirror, i: int, b: Block, n: int) -> str:
         src = f"/documents/{GROUP_ID}/0/{m.items[i].slug[:20]}-{b.ref % 89}.jpg/{m.uuid(i, b.ref)}?t={m.items[i].minutes * 60000}"
     else:
         src = f"{MEDIA}/{_img_path(m, i, b.ref)}"
-    if n % 2 == 1:  # every other photo in the platform's embedded photo box
+    if n % 2 == 1 and not m.items[i].migrated:  # every other photo in the platform's embedded photo box
         return f"""<div class="VCSortableInPreviewMode" type="Photo" style=""><div><a href="{src}" data-fancybox-group="img-lightbox" title="{e(b.text)}" target="_blank"><img src="{src}" alt="{e(b.text[:60])}" width="1280" height="853" /></a></div>
 <div class="PhotoCMS_Caption"><p data-placeholder="[nhập chú thích]">{e(b.text)}</p></div></div>"""
     return f"""<figure class="image align-center" style="text-align:center;"><img src="{src}" alt="{e(b.text[:60])}" width="1280" height="853" />

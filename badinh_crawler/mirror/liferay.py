@@ -25,6 +25,7 @@ from .chrome import (
 )
 from .content import Block, Body, teaser, thousands
 from .model import BASE, BASE_Q, GROUP_ID, Listing, dmy, liferay_stamp
+from .traps import trap_links
 
 if TYPE_CHECKING:
     from .site import Mirror
@@ -331,6 +332,7 @@ def print_page(m: Mirror, i: int) -> str:
 <div class="print-actions">
 	<a href="{e(a.path)}">Quay lại</a> | <a href="/en{e(a.path)}">English</a> | <a href="{e(search_url(a.title.split()[0]))}">Tìm bài viết cùng chủ đề</a>
 </div>
+{trap_links(a.path)}
 </body>
 </html>
 """

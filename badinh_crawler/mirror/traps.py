@@ -35,7 +35,7 @@ def _pick(key: str, n: int, size: int) -> list[int]:
     return [(h + k * 7919) % size for k in range(n)]
 
 
-def _trap_links(path: str) -> str:
+def trap_links(path: str) -> str:
     """Links every trap page carries: pop-up, action and search variants of the page itself."""
     h = zlib.crc32(path.encode())
     word = SEARCH_WORDS[h % len(SEARCH_WORDS)]
@@ -69,7 +69,7 @@ def language_page(m: Mirror, path: str) -> str:
 {chr(10).join(rows)}
 	</ul>
 	<p><a href="en/">English</a> | <a href="vi/">Tiếng Việt</a> | <a href="trang-chu">Home</a></p>
-{_trap_links(path)}"""
+{trap_links(path)}"""
     main = portlet("Ba Dinh District News", inner, pid="101_INSTANCE_enHome01", css="portlet-asset-publisher")
     return _shell(m, "Ba Dinh District", path, main, lang=relative_lang_links())
 
@@ -91,7 +91,7 @@ def popup_page(m: Mirror, path: str, state: str) -> str:
 <ul class="popup-list">
 {chr(10).join(rows)}
 </ul>
-{_trap_links(path)}
+{trap_links(path)}
 </div>
 </body>
 </html>
@@ -102,7 +102,7 @@ def action_page(m: Mirror, path: str) -> str:
     """A portlet action (``p_p_lifecycle=1``): Liferay processes it, then renders the page again."""
     inner = f"""	<div class="alert alert-info">Yêu cầu của bạn đã được xử lý thành công.</div>
 	<p><a href="{e(path)}">Quay lại trang trước</a></p>
-{_trap_links(path)}"""
+{trap_links(path)}"""
     main = portlet("Thông báo", inner, pid="101_INSTANCE_acti0nRs", css="portlet-asset-publisher")
     return _shell(m, "Thông báo", path, main, lang=relative_lang_links())
 
@@ -159,7 +159,7 @@ def internal_page(m: Mirror, path: str) -> str:
 	<ul class="van-ban-noi-bo">
 {rows}
 	</ul>
-{_trap_links(path)}"""
+{trap_links(path)}"""
     main = portlet("Văn bản nội bộ", inner, pid="20_INSTANCE_n0iB0", css="portlet-document-library")
     return _shell(m, "Văn bản nội bộ", path, main, lang=relative_lang_links())
 
