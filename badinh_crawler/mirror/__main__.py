@@ -4,8 +4,10 @@ foreground on 127.0.0.1 and print its URL; Ctrl-C stops."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import threading
+from types import FrameType
 
 from .server import MirrorServer
 from .site import Mirror
@@ -21,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
         mirror = Mirror(seed=args.seed, articles=args.articles)
     except ValueError as exc:
         parser.error(str(exc))
+    # Ctrl-C (and a plain kill) stop the server, even when started in the background
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     server = MirrorServer(mirror, port=args.port)
     server.start()
     print(server.url, flush=True)
@@ -32,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
