@@ -291,8 +291,8 @@ def interview_body(rng: Random, interviewee: str, topic: str, *, pairs: int, rev
             question = question[:-1] + f" trong năm tới (phần {n + 1})?"
         blocks.append(Block("question", "- " + question))
         blocks.append(Block("answer", "- " + _fill(rng.choice(_ANSWERS), rng, "", "", topic, title)))
-        for _ in range(rng.randint(0, 2)):
-            blocks.append(Block("paragraph", rng.choice(_CONTINUATIONS)))
+        for text in rng.sample(_CONTINUATIONS, k=rng.randint(0, 2)):
+            blocks.append(Block("paragraph", text))
     blocks.extend(_revision_blocks(rng, revision))
     blocks.append(Block("closing", "- Trân trọng cảm ơn đồng chí!"))
     return Body(lead, tuple(blocks), rng.choice(PEOPLE), rng.choice(OUTLETS))
