@@ -10,7 +10,7 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote_plus
 
-from .content import thousands, weekday_vi
+from .content import weekday_vi
 from .model import BASE, VN_TZ
 
 LOGIN = (
@@ -221,7 +221,3 @@ def liferay_footer(extra_links: str = "") -> str:
 
 </html>
 """
-
-
-def stats_numbers(online: int, total: int, dotted: bool) -> tuple[str, str]:
-    return (str(online), thousands(total) if dotted else str(total))

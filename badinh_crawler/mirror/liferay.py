@@ -225,7 +225,7 @@ def _block(m: Mirror, i: int, b: Block, slug: str) -> str:
     )
 
 
-def article_page(m: Mirror, i: int, *, target_path: str) -> str:
+def article_page(m: Mirror, i: int) -> str:
     a = m.articles[i]
     item = m.items[i]
     listing = m.listings[item.listing]

@@ -338,7 +338,7 @@ class Mirror:
             return Response(404, {"Content-Type": LIFERAY_HTML}, traps.not_found(self, path).encode())
         if self.articles[i].era == "htm":
             return _page(htm.article_page(self, i), HTML)
-        return self._trap(path, params, i) or _page(liferay.article_page(self, i, target_path=path))
+        return self._trap(path, params, i) or _page(liferay.article_page(self, i))
 
     def _trap(self, path: str, params: dict[str, str], article: int | None) -> Response | None:
         if params.get("p_p_lifecycle") == "1":
