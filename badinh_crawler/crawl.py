@@ -156,7 +156,7 @@ def run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"serving the bundled mirror of the portal at {server.url}/ (127.0.0.1 only)\n")
         out.flush()
         crawl_args = argparse.Namespace(start_urls=[server.url + "/"], out=args.out, delay=0.0, concurrency=4, set=[])
-        status = run_crawl(crawl_args, out, err, extra={"BADINH_PROGRESS": "log", "BADINH_PROGRESS_INTERVAL": 5.0})
+        status = run_crawl(crawl_args, out, err, extra={"LOG_LEVEL": "WARNING", "BADINH_PROGRESS": "off"})
     run_json = Path(args.out) / "run.json"
     if run_json.exists():
         summary = json.loads(run_json.read_text(encoding="utf-8"))

@@ -224,3 +224,29 @@ def test_scrapy_crawl_with_one_feed(mirror: tuple[Mirror, MirrorServer], tmp_pat
     types = Counter(json.loads(line)["type"] for line in lines)
     assert set(types) == {"article", "qa", "related", "site_stats"}
     assert "\\u" not in feed.read_text(encoding="utf-8")
+
+
+def test_max_pages_and_since(mirror: tuple[Mirror, MirrorServer], tmp_path: Path) -> None:
+    site, server = mirror
+    limited = run_crawl(server.url + "/", tmp_path / "limited", "--max-pages", "5")
+    assert limited.returncode == EXIT_OK, limited.stderr[-3000:]
+    summary = json.loads((tmp_path / "limited" / "run.json").read_text(encoding="utf-8"))
+    assert summary["finish_reason"] == "closespider_pagecount"
+    assert summary["pages"]["responses"] <= 5 + 16  # requests already in flight when the limit is hit
+    recent = run_crawl(server.url + "/", tmp_path / "recent", "--since", "2025-01-01")
+    assert recent.returncode == EXIT_OK, recent.stderr[-3000:]
+    written = {r["url"] for r in records(tmp_path / "recent", "articles.jsonl")}
+    expected = {canonicalize(server.url + a.path) for a in site.articles if a.published >= "2025-01-01"}
+    assert written == expected and 0 < len(expected) < len(site.articles)
+
+
+def test_demo_command(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = subprocess.run(
+        [sys.executable, "-m", "badinh_crawler", "demo", "--out", str(out)], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert result.returncode == EXIT_OK, result.stderr[-3000:]
+    assert "http://127.0.0.1:" in result.stdout
+    assert len(records(out, "articles.jsonl")) == len(Mirror().articles)
+    for name in FILES:
+        assert records(out, name), name
