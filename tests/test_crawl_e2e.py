@@ -250,3 +250,52 @@ def test_demo_command(tmp_path: Path) -> None:
     assert len(records(out, "articles.jsonl")) == len(Mirror().articles)
     for name in FILES:
         assert records(out, name), name
+
+
+def test_nothing_fetched_is_a_failed_run(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a free port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run_crawl(f"http://127.0.0.1:{port}/", tmp_path / "o", "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1
+    summary = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    assert summary["exit"]["reason"] == "nothing fetched"
+
+
+def test_article_pages_without_content_are_layout_drift(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    links = "".join(f'<p><a href="/tin/-/asset_publisher/X/content/bai-{n}">Bài {n}</a></p>' for n in range(4))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/robots.txt":
+                body = b"User-agent: *\nDisallow:\n"
+            elif self.path == "/":
+                body = f"<html><body><h1>Trang chủ</h1>{links}</body></html>".encode()
+            else:  # an article URL whose page lost its markup: a shell with a menu and nothing else
+                shell = "<html><head><title>Cổng</title></head><body><ul><li><a href='/'>Trang chủ</a></li></ul></body></html>"
+                body = shell.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run_crawl(f"http://127.0.0.1:{server.server_address[1]}/", tmp_path / "o")
+    finally:
+        server.shutdown()
+    assert result.returncode == 3, result.stderr[-2000:]
+    summary = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    assert summary["drift"]["article_pages"] == 4
+    assert summary["drift"]["coverage"]["title"] == 0.0
+    assert "layout drift" in summary["exit"]["reason"]
