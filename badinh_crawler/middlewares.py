@@ -1,7 +1,11 @@
-"""Downloader middleware: only the start URLs' hosts are ever fetched, redirects included."""
+"""Downloader middlewares: only the start URLs' hosts over http(s), redirects included; one fetch per
+page after redirects; ``Retry-After`` honoured."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import email.utils
 import logging
 from typing import Any
 
@@ -10,7 +14,7 @@ from scrapy.http import Request
 
 from .urls import canonicalize, host_key
 
-__all__ = ["HostGuard", "RedirectGate"]
+__all__ = ["HostGuard", "RedirectGate", "RetryAfter", "retry_after_seconds"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,9 @@ class HostGuard:
 
     def process_request(self, request: Request) -> None:
         spider = self.crawler.spider
+        if not request.url.lower().startswith(("http://", "https://")):
+            self.stats.inc_value("badinh/scheme_refused")
+            raise IgnoreRequest(f"not an http(s) URL: {request.url[:80]}")
         allowed = getattr(spider, "allowed_hosts", None)
         if not allowed:
             return None
@@ -68,3 +75,60 @@ class RedirectGate:
             return None
         self.crawler.stats.inc_value("badinh/redirects/already_known")
         raise IgnoreRequest(f"redirect target already fetched or queued: {url}")
+
+
+class RetryAfter:
+    """429 and 503 answers with ``Retry-After``: slow the host down to what it asks (up to
+    ``BADINH_RETRY_AFTER_MAX`` seconds), wait, then retry; a longer wait is not honoured, the
+    request fails and is counted."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.cap = crawler.settings.getfloat("BADINH_RETRY_AFTER_MAX", 120.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfter:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Any) -> Any:
+        if response.status not in (429, 503):
+            return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is None:
+            return response
+        stats = self.crawler.stats
+        if wait > self.cap:
+            stats.inc_value("badinh/retry_after/too_long")
+            logger.warning(
+                "%s: HTTP %d asks to wait %.0f s (over %.0f s): not retried", request.url, response.status, wait, self.cap
+            )
+            return response
+        from scrapy.downloadermiddlewares.retry import get_retry_request
+
+        retry = get_retry_request(request, spider=self.crawler.spider, reason=f"HTTP {response.status} Retry-After")
+        if retry is None:
+            return response
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None and slot.delay < wait:
+            slot.delay = wait  # the host asked for it: slower for the rest of the run
+        stats.inc_value("badinh/retry_after/honoured")
+        logger.info("%s: HTTP %d, Retry-After %.0f s: waiting, then retrying", request.url, response.status, wait)
+        await asyncio.sleep(wait)
+        return retry
+
+
+def retry_after_seconds(value: bytes | None) -> float | None:
+    """``Retry-After`` as seconds: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

@@ -6,10 +6,12 @@ each type goes to its own file in that directory, crash-safely (see :mod:`badinh
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import os
+import sqlite3
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -34,14 +36,22 @@ class Rejected(DropItem):
     """Failed schema validation: written to rejects.jsonl with the reasons."""
 
 
+class WriteFailed(DropItem):
+    """The output could not be written (disk full, file size limit...): the run stops, the page
+    stays to be fetched again, and the file is left as it was before the failed write."""
+
+
 class _Stage:
     def __init__(self, runtime: Runtime, stats: Any) -> None:
         self.rt = runtime
         self.stats = stats
+        self.crawler: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> Any:
-        return cls(Runtime.of(crawler), crawler.stats)
+        stage = cls(Runtime.of(crawler), crawler.stats)
+        stage.crawler = crawler
+        return stage
 
 
 class NormalisePipeline(_Stage):
@@ -114,9 +124,25 @@ class OutputPipeline(_Stage):
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
-            return self._route(item)
-        finally:
+            routed = self._route(item)
+        except DropItem:
             self.rt.settle(item)
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            # not settled: the page is not marked done, a --resume fetches it again
+            self._fail(exc)
+            raise WriteFailed(f"not written: {exc}") from exc
+        self.rt.settle(item)
+        return routed
+
+    def _fail(self, exc: BaseException) -> None:
+        self.stats.inc_value("badinh/output_errors")
+        if self.rt.fatal is None:
+            self.rt.fatal = f"cannot write the output: {exc}"
+            logger.error("%s; stopping the run (a --resume after freeing space continues it)", self.rt.fatal)
+            engine = getattr(self.crawler, "engine", None)
+            if engine is not None:
+                self._closing = asyncio.ensure_future(engine.close_spider_async(reason="output_error"))
 
     def close_spider(self) -> None:
         if self.files is not None:
@@ -228,9 +254,14 @@ class _Files:
             self._sizes[name] = os.fstat(fd).st_size
         data = (line + "\n").encode("utf-8")
         view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        try:
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+        except OSError:
+            # leave no partial line behind: back to the last complete, committed line
+            os.ftruncate(fd, self._sizes[name])
+            raise
         self._sizes[name] += len(data)
         self.rt.state.commit_record(key, name, self._sizes[name], article)
 

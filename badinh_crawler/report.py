@@ -194,6 +194,8 @@ class RunReport:
         self, reason: str, responses: int, failed: int, finished: int, coverage: dict[str, float | None], pages: int
     ) -> tuple[int, str]:
         options = self.rt.options
+        if self.rt.fatal is not None:
+            return EXIT_FAILED, self.rt.fatal
         if reason not in ("finished",) and not reason.startswith("closespider_"):
             return EXIT_FAILED, f"interrupted ({reason}); continue with --resume"
         if responses == 0:

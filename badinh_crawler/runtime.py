@@ -89,6 +89,8 @@ class Runtime:
     _aliases: dict[str, list[str]] = field(default_factory=dict)
     #: set when the spider closes (see :mod:`badinh_crawler.report`)
     exit_status: int = 0
+    #: why the run had to stop (the output could not be written), or None
+    fatal: str | None = None
     summary: dict[str, Any] | None = None
 
     @classmethod

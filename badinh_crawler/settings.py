@@ -15,16 +15,31 @@ DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 50%-150% of DOWNLOAD_DELAY
 USER_AGENT = f"badinh-crawler/{__version__} (research crawler; contact: CHANGE-ME@example.org)"
 
 # --- the portal is slow to reach from abroad: long connect timeout, retries (500s included) ---
-DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_TIMEOUT = 60  # the whole download, so a server that drips bytes is cut off too
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# a 429/503 asking to wait longer than this (seconds) is not retried
+BADINH_RETRY_AFTER_MAX = 120.0
+
+# --- caps: no page is bigger (decompressed too: a gzip bomb stops here), no redirect chain longer ---
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
 
 # --- each distinct page once: the spider keeps its own frontier (in the state), keyed by the
 # canonical URL; Scrapy's fingerprint filter would miss what canonicalisation catches ---
 DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
 
 # --- only the start URLs' hosts, redirects included ---
-DOWNLOADER_MIDDLEWARES = {"badinh_crawler.middlewares.HostGuard": 50, "badinh_crawler.middlewares.RedirectGate": 60}
+DOWNLOADER_MIDDLEWARES = {
+    "badinh_crawler.middlewares.HostGuard": 50,
+    "badinh_crawler.middlewares.RedirectGate": 60,
+    # after RetryMiddleware (550) on the way in, so before it on the way out
+    "badinh_crawler.middlewares.RetryAfter": 560,
+}
+# only http(s): no file://, ftp://, s3:// or data: URLs, whatever a page or a redirect says
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 
 # --- records: normalise, validate (rejects.jsonl), deduplicate, split per type ---
 ITEM_PIPELINES = {
