@@ -198,11 +198,9 @@ def _byline_after_body(page: Page) -> Byline | None:
 
 def _labelled_byline(page: Page) -> Byline | None:
     """The "Tác giả:" / "Nguồn:" lines after the title, outside the body container."""
-    from . import dom
-
     found: Byline | None = None
     for el in page.root.iter("p", "div", "span", "strong", "b", "em", "i", "td", "li"):
-        text = dom.element_text(el).lstrip("|-–—•· ")
+        text = page.text(el).lstrip("|-–—•· ")
         if not text or len(text) > 120 or page.is_furniture(el) or not page.after_title(el):
             continue
         low = text.lower()

@@ -9,7 +9,7 @@ from lxml import etree
 
 from ..urls import absolute, canonicalize
 from . import dom, markup
-from .text import class_tokens, clean, element_text
+from .text import TextCache, clean
 
 
 @dataclass
@@ -34,6 +34,8 @@ class Page:
     _order: dict[etree._Element, int] | None = None
     _body_start: int | None = None
     _queries: dict[int, list[Any]] = field(default_factory=dict)
+    texts: TextCache = field(default_factory=TextCache)
+    _body_text: tuple[list[Any], str, list[int]] | None = None
 
     @classmethod
     def build(cls, root: etree._Element, url: str) -> Page:
@@ -55,13 +57,29 @@ class Page:
         return cls(root=root, url=url, base_url=base, meta=meta, canonical=canonical)
 
     # --- cached queries ---------------------------------------------------------------------
-    def nodes(self, xpath: etree.XPath) -> list[Any]:
-        """Text nodes matched by one of the module-level XPath evaluators, evaluated once per page."""
+    def nodes(self, xpath: etree.XPath | dom.Cue) -> list[Any]:
+        """Text nodes matched by one of the module-level XPath evaluators or cues, evaluated once per page."""
         key = id(xpath)
         found = self._queries.get(key)
         if found is None:
-            found = self._queries[key] = dom.text_nodes(xpath, self.root)
+            if isinstance(xpath, dom.Cue):
+                found = dom.cue_nodes(xpath, *self._body_index())
+            else:
+                found = dom.text_nodes(xpath, self.root)
+            self._queries[key] = found
         return found
+
+    def _body_index(self) -> tuple[list[Any], str, list[int]]:
+        """The body's text nodes, joined by "\\x00" (never in parsed text), with each one's offset."""
+        if self._body_text is None:
+            nodes = dom.text_nodes(dom.BODY_TEXT, self.root)
+            starts: list[int] = []
+            offset = 0
+            for node in nodes:
+                starts.append(offset)
+                offset += len(node) + 1
+            self._body_text = (nodes, "\x00".join(nodes), starts)
+        return self._body_text
 
     def elements(self, xpath: etree.XPath) -> list[etree._Element]:
         """Elements matched by one of the module-level XPath evaluators, evaluated once per page."""
@@ -104,7 +122,7 @@ class Page:
             if isinstance(tag, str) and tag in markup.BOILERPLATE_TAGS:
                 result = True
             elif el.get("class") or el.get("id"):
-                toks = class_tokens(el)
+                toks = self.texts.tokens(el)
                 result = bool(toks & markup.BOILERPLATE_TOKENS or toks & markup.HEADER_TOKENS)
         self._furniture[el] = result
         return result
@@ -149,7 +167,7 @@ class Page:
         if self._body_start is None:
             self._body_start = 1 << 30
             for p in self.body_el.iter("p"):
-                if len(element_text(p)) >= 40:
+                if len(self.texts.text(p)) >= 40:
                     self._body_start = self.position(p)
                     break
         return self.position(el) < self._body_start and el.tag != "p"
@@ -164,4 +182,13 @@ class Page:
         self.warnings.append(message)
 
     def text(self, el: etree._Element) -> str:
-        return element_text(el)
+        """The element's visible text on one line (computed once per element)."""
+        return self.texts.text(el)
+
+    def lines(self, el: etree._Element) -> list[str]:
+        """The element's visible text as non-empty lines (computed once per element; do not modify)."""
+        return self.texts.lines(el)
+
+    def tokens(self, el: etree._Element) -> set[str]:
+        """The element's class and id words (computed once per element; do not modify)."""
+        return self.texts.tokens(el)
