@@ -58,7 +58,7 @@ class BodyReader:
         self._caption_depth = 0
         if page.layout is not None and page.body_el is not None:
             for selector in page.layout.body_noise:
-                self._noise.update(dom.select_all(page.body_el, selector))
+                self._noise.update(page.select(selector, page.body_el))
 
     # --- walking -------------------------------------------------------------------------------
     def read(self, body: etree._Element) -> None:

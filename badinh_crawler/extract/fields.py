@@ -23,7 +23,7 @@ def choose_layout(page: Page) -> None:
     """Pick the era's selector set whose body selector matches, else the generic path."""
     missed: list[str] = []
     for selectors in markup.SELECTOR_SETS:
-        if dom.select_first(page.root, selectors.detect) is None:
+        if page.select_first(selectors.detect) is None:
             continue
         body = _largest(page, selectors.body)
         if body is not None:
@@ -42,7 +42,7 @@ def _largest(page: Page, selectors: tuple[str, ...]) -> etree._Element | None:
     best: etree._Element | None = None
     best_len = 0
     for selector in selectors:
-        for el in dom.select_all(page.root, selector):
+        for el in page.select(selector):
             if page.is_furniture(el):
                 continue
             n = len(page.text(el))
@@ -143,7 +143,7 @@ def _doc_titles(page: Page) -> list[str]:
 def title(page: Page) -> tuple[str | None, etree._Element | None]:
     """The headline: the era's selector, else the heading that best matches the document title."""
     if page.layout is not None:
-        found = dom.first_text(page.root, page.layout.title, text_of=page.text)
+        found = page.first_text(page.layout.title)
         if found is not None and len(found[0]) >= 8:
             return found
         page.warn(f"{page.layout.name}.title matched nothing")
@@ -193,7 +193,7 @@ def title(page: Page) -> tuple[str | None, etree._Element | None]:
 def sapo(page: Page) -> tuple[str | None, etree._Element | None]:
     """The lead paragraph: the era's selector, else a sapo-classed or lone block between title and body."""
     if page.layout is not None and page.layout.sapo:
-        found = dom.first_text(page.root, page.layout.sapo, page.in_article, page.text)
+        found = page.first_text(page.layout.sapo, page.in_article)
         if found is not None:
             return found
     for el in page.elements(dom.CLASSED):
@@ -242,7 +242,7 @@ def _labelled(text: str, labels: tuple[str, ...]) -> bool:
 def published(page: Page) -> tuple[DateMatch | None, str | None]:
     """The publication date and the text it was read from; never the header clock or body text."""
     if page.layout is not None and page.layout.date:
-        found = dom.first_text(page.root, page.layout.date, page.in_article, page.text)
+        found = page.first_text(page.layout.date, page.in_article)
         if found is not None:
             match = parse_date_text(found[0])
             if match is not None:
@@ -291,7 +291,7 @@ def published(page: Page) -> tuple[DateMatch | None, str | None]:
 def view_count(page: Page) -> tuple[int | None, str | None]:
     """The article's own view counter (never a related snippet's)."""
     if page.layout is not None and page.layout.view_count:
-        found = dom.first_text(page.root, page.layout.view_count, page.in_article, page.text)
+        found = page.first_text(page.layout.view_count, page.in_article)
         if found is not None:
             count = parse_count(found[0])
             if count is not None:
@@ -330,7 +330,7 @@ def category(page: Page, headline: str | None) -> str | None:
     if section:
         return section
     if page.layout is not None and page.layout.category:
-        found = dom.first_text(page.root, page.layout.category, text_of=page.text)
+        found = page.first_text(page.layout.category)
         if found is not None and found[0].lower() not in markup.NON_CATEGORY:
             return found[0]
     return None

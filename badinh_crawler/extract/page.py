@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,8 @@ class Page:
     _queries: dict[int, list[Any]] = field(default_factory=dict)
     texts: TextCache = field(default_factory=TextCache)
     _body_text: tuple[list[Any], str, list[int]] | None = None
+    _class_words: frozenset[str] | None = None
+    _selected: dict[tuple[str, etree._Element], list[etree._Element]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: etree._Element, url: str) -> Page:
@@ -68,6 +71,50 @@ class Page:
                 found = dom.text_nodes(xpath, self.root)
             self._queries[key] = found
         return found
+
+    def class_words(self) -> frozenset[str]:
+        """Every whitespace-separated word of every class attribute of the page."""
+        if self._class_words is None:
+            values = dom.text_nodes(dom.CLASS_VALUES, self.root)
+            self._class_words = frozenset(" ".join(values).split())
+        return self._class_words
+
+    def select(self, selector: str, root: etree._Element | None = None) -> list[etree._Element]:
+        """Elements matched by a CSS selector under ``root`` (the page by default), evaluated once.
+
+        A selector naming a class no element of the page carries matches nothing: it is not run.
+        """
+        scope = self.root if root is None else root
+        key = (selector, scope)
+        found = self._selected.get(key)
+        if found is None:
+            if dom.required_classes(selector) <= self.class_words():
+                found = dom.elements(dom.css(selector), scope)
+            else:
+                found = []
+            self._selected[key] = found
+        return found
+
+    def select_first(self, selectors: tuple[str, ...]) -> etree._Element | None:
+        """The first element matched by the first selector that matches anything."""
+        for selector in selectors:
+            found = self.select(selector)
+            if found:
+                return found[0]
+        return None
+
+    def first_text(
+        self, selectors: tuple[str, ...], accept: Callable[[etree._Element], bool] | None = None
+    ) -> tuple[str, etree._Element] | None:
+        """The text of the first non-empty element matched by the selectors (and accepted), with the element."""
+        for selector in selectors:
+            for el in self.select(selector):
+                if accept is not None and not accept(el):
+                    continue
+                text = self.text(el)
+                if text:
+                    return text, el
+        return None
 
     def _body_index(self) -> tuple[list[Any], str, list[int]]:
         """The body's text nodes, joined by "\\x00" (never in parsed text), with each one's offset."""

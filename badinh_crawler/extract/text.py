@@ -17,9 +17,7 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "titl
 
 #: zero-width characters, soft hyphens and control characters other than tab, newline, return
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"\s+")
 _MARK = "\x00"  # an inline element boundary, resolved by _resolve_marks
-_MARK_RE = re.compile(r"([^\x00]?)\x00+([^\x00]?)", re.S)
 
 
 def normalize_document(text: str) -> str:
@@ -36,23 +34,58 @@ def clean(text: str | None) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        text = _INVISIBLE.sub("", text).replace("\xa0", " ")
-    return _SPACES.sub(" ", text).strip()
+        if not text.isprintable():
+            # (a no-break space is whitespace: collapsing turns it into a space)
+            text = _INVISIBLE.sub("", text)
+    return collapse_spaces(text)
 
 
-def _resolve(match: re.Match[str]) -> str:
-    before, after = match.group(1), match.group(2)
-    # "ảnh</span><span>Lễ": a lower-case letter glued to an upper-case one across an element
-    # boundary is two words the page showed apart
-    if before.islower() and after.isupper():
-        return before + " " + after
-    return before + after
+def collapse_spaces(text: str) -> str:
+    """Whitespace runs as one space, no leading or trailing whitespace (``re.sub(r"\\s+", " ", t).strip()``)."""
+    if not text.isprintable():
+        # str methods, not a regex: this runs on every text of the page
+        text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+        if not text.isprintable():
+            # other whitespace or control characters (the only printable whitespace is " ")
+            return " ".join(text.split())
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
+
+
+#: a boundary mark followed by a character that may be upper-case (A-Z or not ASCII)
+_MARK_BEFORE_UPPER = re.compile("\x00[^\x00-\x40\x5b-\x7f]")
 
 
 def _resolve_marks(text: str) -> str:
-    if _MARK in text:
-        text = _MARK_RE.sub(_resolve, text)
-    return text
+    """Drop inline-boundary marks; "ảnh</span><span>Lễ": a lower-case letter glued to an upper-case
+    one across an element boundary is two words the page showed apart, so a space goes between.
+
+    The mark runs are taken left to right, each with the character before it (unless the previous
+    run took that one as its following character) and the character after it.
+    """
+    if _MARK not in text:
+        return text
+    if _MARK_BEFORE_UPPER.search(text) is None:
+        return text.replace(_MARK, "")
+    parts = text.split(_MARK)
+    out = [parts[0]]
+    segment = parts[0]
+    consumed = 0
+    i, last = 1, len(parts) - 1
+    while i <= last:
+        while i < last and not parts[i]:
+            i += 1
+        following = parts[i]
+        before = segment[-1] if len(segment) > consumed else ""
+        after = following[:1]
+        if before.islower() and after.isupper():
+            out.append(" ")
+        out.append(following)
+        consumed = 1 if after else 0
+        segment = following
+        i += 1
+    return "".join(out)
 
 
 def _collect(el: etree._Element, out: list[str]) -> None:

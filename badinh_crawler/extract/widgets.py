@@ -81,7 +81,7 @@ def related_boxes(page: Page) -> list[etree._Element]:
     boxes: list[etree._Element] = []
     if page.layout is not None:
         for selector in page.layout.related_box:
-            boxes.extend(dom.select_all(page.root, selector))
+            boxes.extend(page.select(selector))
     for node in page.nodes(dom.RELATED_TEXT):
         label = clean(str(node)).lower().strip(" :»›>")
         if len(label) > 40 or not any(label.startswith(x) or label.endswith(x) for x in markup.RELATED_LABELS):
