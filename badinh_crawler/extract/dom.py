@@ -45,21 +45,6 @@ def css(selector: str) -> etree.XPath:
     return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
 
 
-_CLASS_NAME = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
-_ATTRIBUTE_TEST = re.compile(r"\[[^\]]*\]")
-
-
-@cache
-def required_classes(selector: str) -> frozenset[str]:
-    """Class names every element list matched by ``selector`` needs somewhere in the page.
-
-    Empty (no precheck possible) for selector groups, functional pseudo-classes and escapes.
-    """
-    if any(c in selector for c in ",(\\"):
-        return frozenset()
-    return frozenset(_CLASS_NAME.findall(_ATTRIBUTE_TEST.sub("", selector)))
-
-
 def select_first(root: etree._Element, selectors: Iterable[str]) -> etree._Element | None:
     """The first element matched by the first selector that matches anything."""
     for selector in selectors:
@@ -121,8 +106,6 @@ META = etree.XPath("//meta[@content]")
 CANONICAL = etree.XPath("//link[@rel='canonical'][@href]/@href")
 BASE = etree.XPath("//base[@href]/@href")
 HEADINGS = etree.XPath("//body//*[self::h1 or self::h2 or self::h3][normalize-space()]")
-#: every class attribute value of the page (plain strings)
-CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 CLASSED = etree.XPath("//body//*[@class or @id]")
 PARAGRAPHS = etree.XPath("//body//p")
 LONG_DIRECT_TEXT = etree.XPath(

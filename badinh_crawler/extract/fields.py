@@ -150,8 +150,8 @@ def title(page: Page) -> tuple[str | None, etree._Element | None]:
     doc_titles = _doc_titles(page)
     best: tuple[float, str, etree._Element] | None = None
     candidates: list[etree._Element] = list(page.elements(dom.HEADINGS))
-    for el in page.elements(dom.CLASSED):
-        if page.tokens(el) & markup.TITLE_TOKENS and el not in candidates:
+    for el in page.carrying(markup.TITLE_TOKENS):
+        if el not in candidates:
             candidates.append(el)
     body_pos = page.position(page.body_el) if page.body_el is not None else None
     for el in candidates:
@@ -159,7 +159,7 @@ def title(page: Page) -> tuple[str | None, etree._Element | None]:
         if not 8 <= len(text) <= 400:
             continue
         score = {"h1": 4.0, "h2": 2.0, "h3": 1.0}.get(str(el.tag), 1.5)
-        if page.tokens(el) & markup.TITLE_TOKENS:
+        if page.classes.having(el, markup.TITLE_TOKENS):
             score += 1.5
         for doc_title in doc_titles:
             if text == doc_title:
@@ -196,8 +196,8 @@ def sapo(page: Page) -> tuple[str | None, etree._Element | None]:
         found = page.first_text(page.layout.sapo, page.in_article)
         if found is not None:
             return found
-    for el in page.elements(dom.CLASSED):
-        if page.tokens(el) & markup.SAPO_TOKENS and page.in_article(el) and page.after_title(el):
+    for el in page.carrying(markup.SAPO_TOKENS):
+        if page.in_article(el) and page.after_title(el):
             if not page.outside_body_or_head(el):
                 continue
             text = page.text(el)
@@ -315,9 +315,7 @@ def view_count(page: Page) -> tuple[int | None, str | None]:
 
 def category(page: Page, headline: str | None) -> str | None:
     """The section the article is filed under: the breadcrumb's last item, else article:section."""
-    crumbs = [el for el in page.elements(dom.CLASSED) if page.tokens(el) & markup.BREADCRUMB_TOKENS]
-    if not crumbs:
-        crumbs = [el for el in page.elements(dom.CLASSED) if page.tokens(el) & markup.CATEGORY_TOKENS]
+    crumbs = page.carrying(markup.BREADCRUMB_TOKENS) or page.carrying(markup.CATEGORY_TOKENS)
     for crumb in crumbs[:1]:
         items = [page.text(li) for li in crumb.iter("li")] or [page.text(a) for a in crumb.iter("a")]
         if not items:

@@ -10,7 +10,15 @@ from lxml import etree
 
 from ..urls import absolute, canonicalize
 from . import dom, markup
+from .classes import ClassIndex, parse_selector
 from .text import TextCache, clean
+
+_FURNITURE_TOKENS = markup.BOILERPLATE_TOKENS | markup.HEADER_TOKENS
+
+
+def _in_body(el: etree._Element) -> bool:
+    """``el`` is below a body element (what ``//body//*`` selects)."""
+    return any(a.tag == "body" for a in el.iterancestors())
 
 
 @dataclass
@@ -32,12 +40,11 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     _furniture: dict[etree._Element, bool] = field(default_factory=dict)
     _title_chain: set[etree._Element] = field(default_factory=set)
-    _order: dict[etree._Element, int] | None = None
     _body_start: int | None = None
     _queries: dict[int, list[Any]] = field(default_factory=dict)
     texts: TextCache = field(default_factory=TextCache)
     _body_text: tuple[list[Any], str, list[int]] | None = None
-    _class_words: frozenset[str] | None = None
+    _classes: ClassIndex | None = None
     _selected: dict[tuple[str, etree._Element], list[etree._Element]] = field(default_factory=dict)
 
     @classmethod
@@ -72,26 +79,32 @@ class Page:
             self._queries[key] = found
         return found
 
-    def class_words(self) -> frozenset[str]:
-        """Every whitespace-separated word of every class attribute of the page."""
-        if self._class_words is None:
-            values = dom.text_nodes(dom.CLASS_VALUES, self.root)
-            self._class_words = frozenset(" ".join(values).split())
-        return self._class_words
+    @property
+    def classes(self) -> ClassIndex:
+        """Which elements carry which class/id tokens."""
+        if self._classes is None:
+            self._classes = ClassIndex(self.root)
+        return self._classes
+
+    def carrying(self, words: frozenset[str]) -> list[etree._Element]:
+        """Elements inside the body with a class/id token in ``words``, in document order."""
+        return [el for el in self.classes.carrying(words) if _in_body(el)]
 
     def select(self, selector: str, root: etree._Element | None = None) -> list[etree._Element]:
         """Elements matched by a CSS selector under ``root`` (the page by default), evaluated once.
 
-        A selector naming a class no element of the page carries matches nothing: it is not run.
+        Selectors of tags, classes, ``[attr=value]`` and ``:last-child`` joined by descendant
+        combinators are answered from the class index; any other is compiled to XPath.
         """
         scope = self.root if root is None else root
         key = (selector, scope)
         found = self._selected.get(key)
         if found is None:
-            if dom.required_classes(selector) <= self.class_words():
-                found = dom.elements(dom.css(selector), scope)
+            compounds = parse_selector(selector)
+            if compounds is not None:
+                found = self.classes.select(compounds, scope)
             else:
-                found = []
+                found = dom.elements(dom.css(selector), scope)
             self._selected[key] = found
         return found
 
@@ -147,9 +160,7 @@ class Page:
 
     # --- document order -----------------------------------------------------------------------
     def position(self, el: etree._Element) -> int:
-        if self._order is None:
-            self._order = {e: i for i, e in enumerate(self.root.iter())}
-        return self._order.get(el, -1)
+        return self.classes.order.get(el, -1)
 
     # --- furniture ------------------------------------------------------------------------------
     def set_title(self, el: etree._Element | None) -> None:
@@ -168,9 +179,8 @@ class Page:
             tag = el.tag
             if isinstance(tag, str) and tag in markup.BOILERPLATE_TAGS:
                 result = True
-            elif el.get("class") or el.get("id"):
-                toks = self.texts.tokens(el)
-                result = bool(toks & markup.BOILERPLATE_TOKENS or toks & markup.HEADER_TOKENS)
+            else:
+                result = self.classes.having(el, _FURNITURE_TOKENS)
         self._furniture[el] = result
         return result
 
