@@ -40,6 +40,20 @@ def word_tokens(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
+#: per token set (the frozensets of :mod:`.markup`), whether a class word carries one of its tokens
+_WORD_HITS: dict[frozenset[str], dict[str, bool]] = {}
+
+
+def _hits(word: str, words: frozenset[str]) -> bool:
+    hits = _WORD_HITS.get(words)
+    if hits is None or len(hits) > 50_000:
+        hits = _WORD_HITS[words] = {}
+    found = hits.get(word)
+    if found is None:
+        found = hits[word] = bool(word_tokens(word) & words)
+    return found
+
+
 @dataclass(frozen=True)
 class _Compound:
     tag: str | None
@@ -97,7 +111,7 @@ class ClassIndex:
             order[el] = i
             value = el.get("class")
             if value:
-                for word in xml_words(value):
+                for word in xml_words(value) if " " in value or not value.isprintable() else (value,):
                     found = by_class.get(word)
                     if found is None:
                         by_class[word] = [el]
@@ -112,7 +126,7 @@ class ClassIndex:
         if found is None:
             found = set()
             for word, elements in self.by_class.items():
-                if word_tokens(word) & words:
+                if _hits(word, words):
                     found.update(elements)
             ids = _IDS(self.root)
             for value in ids if isinstance(ids, list) else []:

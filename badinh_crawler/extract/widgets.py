@@ -151,18 +151,30 @@ def _date_lines(el: etree._Element) -> int:
 
 def _items(page: Page, box: etree._Element) -> list[etree._Element]:
     holders: list[etree._Element] = []
+    #: date lines inside each element of the box (what _date_lines would count)
+    counts: dict[etree._Element, int] = {}
     for node in dom.text_nodes(dom.ALL_TEXT, box):
         # a snippet's date line is short; a date inside its teaser is not its date
         if _DMY.search(str(node)) and len(str(node).strip()) < 60:
             holder = dom.text_parent(node)
             if holder is not None and holder not in holders:
                 holders.append(holder)
+            el = holder
+            while el is not None:
+                counts[el] = counts.get(el, 0) + 1
+                if el is box:
+                    break
+                el = el.getparent()
     if holders:
         items: list[etree._Element] = []
         for holder in holders:
             item = holder
             parent = item.getparent()
-            while parent is not None and parent is not box and _date_lines(parent) <= 1:
+            # above the box (the box is itself a snippet's holder) the counts do not reach
+            inside = holder is not box
+            while parent is not None and parent is not box:
+                if (counts.get(parent, 0) if inside else _date_lines(parent)) > 1:
+                    break
                 item, parent = parent, parent.getparent()
             if item not in items:
                 items.append(item)
