@@ -118,6 +118,18 @@ class ClassIndex:
                     elif found[-1] is not el:
                         found.append(el)
         self._carrying: dict[frozenset[str], set[etree._Element]] = {}
+        self._ids: list[tuple[list[str], etree._Element]] | None = None
+
+    def _id_words(self) -> list[tuple[list[str], etree._Element]]:
+        """Each id attribute's words with its element (read once per page)."""
+        if self._ids is None:
+            self._ids = []
+            found = _IDS(self.root)
+            for value in found if isinstance(found, list) else []:
+                owner = getattr(value, "getparent", lambda: None)()
+                if isinstance(value, str) and isinstance(owner, etree._Element):
+                    self._ids.append((xml_words(value), owner))
+        return self._ids
 
     # --- class / id tokens -----------------------------------------------------------------------
     def carrying_set(self, words: frozenset[str]) -> set[etree._Element]:
@@ -128,12 +140,9 @@ class ClassIndex:
             for word, elements in self.by_class.items():
                 if _hits(word, words):
                     found.update(elements)
-            ids = _IDS(self.root)
-            for value in ids if isinstance(ids, list) else []:
-                if isinstance(value, str) and any(word_tokens(w) & words for w in xml_words(value)):
-                    owner = getattr(value, "getparent", lambda: None)()
-                    if isinstance(owner, etree._Element):
-                        found.add(owner)
+            for id_words, owner in self._id_words():
+                if any(_hits(w, words) for w in id_words):
+                    found.add(owner)
             self._carrying[words] = found
         return found
 
