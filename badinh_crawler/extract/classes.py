@@ -158,6 +158,10 @@ class ClassIndex:
     # --- selectors --------------------------------------------------------------------------------
     def select(self, compounds: tuple[_Compound, ...], scope: etree._Element) -> list[etree._Element]:
         """What the XPath of ``descendant-or-self::A/descendant::B/...`` from ``scope`` returns."""
+        by_class = self.by_class
+        if any(c not in by_class for compound in compounds for c in compound.classes):
+            # a class no element of the page carries: nothing can match
+            return []
         last = compounds[-1]
         if last.classes:
             candidates: list[etree._Element] = self.by_class.get(last.classes[0], [])
