@@ -59,17 +59,14 @@ def select_all(root: etree._Element, selector: str) -> list[etree._Element]:
 
 
 def first_text(
-    root: etree._Element,
-    selectors: Iterable[str],
-    accept: Callable[[etree._Element], bool] | None = None,
-    text_of: Callable[[etree._Element], str] = element_text,
+    root: etree._Element, selectors: Iterable[str], accept: Callable[[etree._Element], bool] | None = None
 ) -> tuple[str, etree._Element] | None:
     """The text of the first non-empty element matched by the selectors (and accepted), with the element."""
     for selector in selectors:
         for el in select_all(root, selector):
             if accept is not None and not accept(el):
                 continue
-            text = text_of(el)
+            text = element_text(el)
             if text:
                 return text, el
     return None
