@@ -217,11 +217,13 @@ def _byline_after_body(page: Page) -> Byline | None:
 
 def _labelled_byline(page: Page) -> Byline | None:
     """The "Tác giả:" / "Nguồn:" lines after the title, outside the body container."""
-
     found: Byline | None = None
     for el in page.root.iter("p", "div", "span", "strong", "b", "em", "i", "td", "li"):
-        text = dom.element_text(el).lstrip("|-–—•· ")
-        if not text or len(text) > 120 or page.is_furniture(el) or not page.after_title(el):
+        # the cheap tests first: the text of every element before the headline is never needed
+        if not page.after_title(el) or page.is_furniture(el):
+            continue
+        text = page.text(el).lstrip("|-–—•· ")
+        if not text or len(text) > 120:
             continue
         low = text.lower()
         if low.startswith(("tác giả", "nguồn", "theo", "người viết", "phóng viên")):

@@ -10,7 +10,7 @@ from lxml import etree
 
 from . import dom, markup
 from .page import Page
-from .text import BLOCK_TAGS, class_tokens, clean, element_text
+from .text import BLOCK_TAGS, clean
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CONTAINERS = frozenset(
@@ -58,7 +58,7 @@ class BodyReader:
         self._caption_depth = 0
         if page.layout is not None and page.body_el is not None:
             for selector in page.layout.body_noise:
-                self._noise.update(dom.select_all(page.body_el, selector))
+                self._noise.update(page.select(selector, page.body_el))
 
     # --- walking -------------------------------------------------------------------------------
     def read(self, body: etree._Element) -> None:
@@ -125,7 +125,7 @@ class BodyReader:
             self._figure(el)
         elif tag in _CONTAINERS or tag in BLOCK_TAGS:
             if dom.has_block(el) or tag in BLOCK_TAGS:
-                caption = bool(class_tokens(el) & markup.CAPTION_TOKENS)
+                caption = bool(self.page.tokens(el) & markup.CAPTION_TOKENS)
                 self._flush(el)
                 self._caption_depth += caption
                 self._container(el)
@@ -142,7 +142,7 @@ class BodyReader:
             if index is not None:
                 self._run_images.append(index)
         self._run.append("\x00")
-        self._run.append(dom.element_text(el))
+        self._run.append(self.page.text(el))
         self._run.append("\x00")
 
     def _flush(self, el: etree._Element) -> None:
@@ -160,10 +160,10 @@ class BodyReader:
 
     def _add(self, kind: str, el: etree._Element) -> None:
         images = [i for i in (self._image(img, None) for img in el.iter("img")) if i is not None]
-        text = element_text(el)
+        text = self.page.text(el)
         if not text and not images:
             return
-        bold, italic = _emphasis(el, text)
+        bold, italic = _emphasis(self.page, el, text)
         style = el.get("style") or ""
         align_m = _ALIGN.search(style) or _ALIGN.search(el.get("align", "") and f"text-align:{el.get('align')}")
         self.blocks.append(
@@ -174,7 +174,7 @@ class BodyReader:
                 bold,
                 italic,
                 align_m.group(1).lower() if align_m else None,
-                frozenset(class_tokens(el)) | self._context_tokens(),
+                frozenset(self.page.tokens(el)) | self._context_tokens(),
                 images,
             )
         )
@@ -201,7 +201,7 @@ class BodyReader:
 
     def _figure(self, el: etree._Element) -> None:
         caption_el = el.find(".//figcaption")
-        caption = element_text(caption_el) if caption_el is not None else ""
+        caption = self.page.text(caption_el) if caption_el is not None else ""
         indexes = [i for i in (self._image(img, None) for img in el.iter("img")) if i is not None]
         for i in indexes:
             self.images[i].caption = caption or None
@@ -210,7 +210,7 @@ class BodyReader:
 
     def _table(self, el: etree._Element) -> None:
         imgs = list(el.iter("img"))
-        text = element_text(el)
+        text = self.page.text(el)
         if imgs and len(text) < 500:
             indexes = [i for i in (self._image(img, None) for img in imgs) if i is not None]
             if indexes and text:
@@ -218,7 +218,7 @@ class BodyReader:
                     self.images[i].caption = text
             return
         cells = [c for c in el.iter("td", "th")]
-        if any(dom.has_block(c) and len(element_text(c)) > 200 for c in cells):
+        if any(dom.has_block(c) and len(self.page.text(c)) > 200 for c in cells):
             for row in el.iter("tr"):
                 for cell in row:
                     if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
@@ -227,14 +227,14 @@ class BodyReader:
             return
         rows = []
         for row in el.iter("tr"):
-            values = [element_text(c) for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            values = [self.page.text(c) for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
             if any(values):
                 rows.append(" | ".join(values))
         if rows:
             self.blocks.append(Block("table", "\n".join(rows), el))
 
 
-def _emphasis(el: etree._Element, text: str) -> tuple[bool, bool]:
+def _emphasis(page: Page, el: etree._Element, text: str) -> tuple[bool, bool]:
     if not text:
         return False, False
     style = el.get("style") or ""
@@ -245,13 +245,13 @@ def _emphasis(el: etree._Element, text: str) -> tuple[bool, bool]:
         b = 0
         for child in el.iter("b", "strong"):
             if child is not el:
-                b += len(element_text(child).replace(" ", ""))
+                b += len(page.text(child).replace(" ", ""))
         for child in el.iter("span"):
             if _BOLD_STYLE.search(child.get("style") or ""):
-                b += len(element_text(child).replace(" ", ""))
+                b += len(page.text(child).replace(" ", ""))
         bold = b >= 0.9 * total
     if not italic:
-        i = sum(len(element_text(c).replace(" ", "")) for c in el.iter("i", "em") if c is not el)
+        i = sum(len(page.text(c).replace(" ", "")) for c in el.iter("i", "em") if c is not el)
         italic = i >= 0.9 * total
     return bold, italic
 
@@ -308,7 +308,7 @@ def attachments(page: Page, container: etree._Element) -> list[dict[str, str | N
         if url in seen:
             continue
         seen.add(url)
-        title = element_text(a) or clean(a.get("title")) or None
+        title = page.text(a) or clean(a.get("title")) or None
         if title is None:
             name = unquote(urlsplit(url).path.rstrip("/").split("/")[-1]).replace("+", " ")
             title = name or None

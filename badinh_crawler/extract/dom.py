@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
@@ -70,32 +72,33 @@ def first_text(
     return None
 
 
-def _contains_label(labels: tuple[str, ...]) -> etree.XPath:
-    # XPath 1.0 has no lower-case(): ask for the label as written, capitalised and upper-cased
-    variants: list[str] = []
-    for label in labels:
-        for form in (label, label[:1].upper() + label[1:], label.upper(), label.title()):
-            if form not in variants:
-                variants.append(form)
-    cond = " or ".join(f"contains(., {_xpath_literal(v)})" for v in variants)
-    return etree.XPath(f"//body//text()[{cond}]")
+class Cue:
+    """Text nodes of the body holding one of some literal strings (a label cue), found with one regex.
+
+    Equivalent to an XPath ``//body//text()[contains(., v1) or contains(., v2) ...]`` but run over
+    the page's body text once, by :meth:`Page.nodes`.
+    """
+
+    __slots__ = ("pattern",)
+
+    def __init__(self, variants: Iterable[str]) -> None:
+        ordered = sorted(set(variants), key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(v) for v in ordered))
 
 
-def _xpath_literal(value: str) -> str:
-    if "'" not in value:
-        return f"'{value}'"
-    return "concat(" + ', "\'", '.join(f"'{part}'" for part in value.split("'")) + ")"
+def _label_cue(labels: tuple[str, ...]) -> Cue:
+    # as written, capitalised, upper-cased and title-cased (the forms the portal prints)
+    return Cue(form for label in labels for form in (label, label[:1].upper() + label[1:], label.upper(), label.title()))
 
 
-VIEW_TEXT = _contains_label(markup.VIEW_LABELS)
-ONLINE_TEXT = _contains_label(markup.ONLINE_LABELS)
-RELATED_TEXT = _contains_label(markup.RELATED_LABELS)
-GALLERY_TEXT = _contains_label(markup.GALLERY_LABELS)
+VIEW_TEXT = _label_cue(markup.VIEW_LABELS)
+ONLINE_TEXT = _label_cue(markup.ONLINE_LABELS)
+RELATED_TEXT = _label_cue(markup.RELATED_LABELS)
+GALLERY_TEXT = _label_cue(markup.GALLERY_LABELS)
 #: text nodes that may hold a day/month/year date or a Vietnamese worded date
-DATE_TEXT = etree.XPath(
-    "//body//text()[contains(., '/19') or contains(., '/20') or contains(., '-20') or contains(., '.20')"
-    " or contains(., 'tháng') or contains(., 'Tháng')]"
-)
+DATE_TEXT = Cue(("/19", "/20", "-20", ".20", "tháng", "Tháng"))
+#: every text node of the body, in document order
+BODY_TEXT = etree.XPath("//body//text()")
 META = etree.XPath("//meta[@content]")
 CANONICAL = etree.XPath("//link[@rel='canonical'][@href]/@href")
 BASE = etree.XPath("//base[@href]/@href")
@@ -121,6 +124,22 @@ def elements(xpath: etree.XPath, root: etree._Element) -> list[etree._Element]:
     return [el for el in result if isinstance(el, etree._Element)] if isinstance(result, list) else []
 
 
+def cue_nodes(cue: Cue, nodes: list[Any], joined: str, starts: list[int]) -> list[Any]:
+    """The nodes (of ``nodes``, joined by "\\x00" into ``joined`` at offsets ``starts``) a cue matches."""
+    found: list[Any] = []
+    search = cue.pattern.search
+    pos = 0
+    while True:
+        m = search(joined, pos)
+        if m is None:
+            return found
+        i = bisect_right(starts, m.start()) - 1
+        found.append(nodes[i])
+        if i + 1 >= len(starts):
+            return found
+        pos = starts[i + 1]
+
+
 def text_nodes(xpath: etree.XPath, root: etree._Element) -> list[Any]:
     """The text nodes (lxml "smart strings", with ``getparent``) an XPath evaluator returns."""
     result = xpath(root)
@@ -143,12 +162,12 @@ def text_parent(node: object) -> etree._Element | None:
     return parent if isinstance(parent, etree._Element) else None
 
 
-def short_context(el: etree._Element, limit: int = 160) -> str:
+def short_context(el: etree._Element, limit: int = 160, text_of: Callable[[etree._Element], str] = element_text) -> str:
     """The text of ``el``, or of its parent when ``el`` holds only a label, within ``limit`` chars."""
-    text = element_text(el)
+    text = text_of(el)
     parent = el.getparent()
     if parent is not None and len(text) < 40:
-        wider = element_text(parent)
+        wider = text_of(parent)
         if len(wider) <= limit:
             return wider
     return text

@@ -10,7 +10,7 @@ from . import dom, markup
 from .dates import DateMatch, date_from_htm_url, find_date, iso_to_vn, parse_date_text
 from .numbers import parse_count, view_count_in
 from .page import Page
-from .text import class_tokens, clean, element_text
+from .text import clean
 
 _SITE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,80}$")
 _MIN_BODY_CHARS = 200
@@ -23,7 +23,7 @@ def choose_layout(page: Page) -> None:
     """Pick the era's selector set whose body selector matches, else the generic path."""
     missed: list[str] = []
     for selectors in markup.SELECTOR_SETS:
-        if dom.select_first(page.root, selectors.detect) is None:
+        if page.select_first(selectors.detect) is None:
             continue
         body = _largest(page, selectors.body)
         if body is not None:
@@ -42,10 +42,10 @@ def _largest(page: Page, selectors: tuple[str, ...]) -> etree._Element | None:
     best: etree._Element | None = None
     best_len = 0
     for selector in selectors:
-        for el in dom.select_all(page.root, selector):
+        for el in page.select(selector):
             if page.is_furniture(el):
                 continue
-            n = len(element_text(el))
+            n = len(page.text(el))
             if n > best_len:
                 best, best_len = el, n
         if best is not None and best_len >= _MIN_BODY_CHARS:
@@ -57,7 +57,7 @@ def generic_body(page: Page) -> etree._Element | None:
     """The element holding the most paragraph text outside page furniture (content cue path)."""
     scores: dict[etree._Element, float] = {}
     for p in page.elements(dom.PARAGRAPHS):
-        n = len(element_text(p))
+        n = len(page.text(p))
         if n < 25:
             continue
         parent = p.getparent()
@@ -77,7 +77,7 @@ def generic_body(page: Page) -> etree._Element | None:
             break
         if page.is_furniture(el) or el.tag in ("html", "body"):
             continue
-        if _link_density(el) > 0.5:
+        if _link_density(page, el) > 0.5:
             continue
         return el
     return None
@@ -99,9 +99,9 @@ def _repeated(el: etree._Element) -> bool:
     return False
 
 
-def _link_density(el: etree._Element) -> float:
-    total = len(element_text(el)) or 1
-    linked = sum(len(element_text(a)) for a in el.iter("a"))
+def _link_density(page: Page, el: etree._Element) -> float:
+    total = len(page.text(el)) or 1
+    linked = sum(len(page.text(a)) for a in el.iter("a"))
     return linked / total
 
 
@@ -121,7 +121,7 @@ def is_listing(page: Page, body: etree._Element) -> bool:
         holder = dom.text_parent(node)
         if holder is not None and page.inside(holder, body):
             views += 1
-    return views >= 3 or _link_density(body) > 0.45
+    return views >= 3 or _link_density(page, body) > 0.45
 
 
 # --- title ---------------------------------------------------------------------------------------
@@ -143,23 +143,23 @@ def _doc_titles(page: Page) -> list[str]:
 def title(page: Page) -> tuple[str | None, etree._Element | None]:
     """The headline: the era's selector, else the heading that best matches the document title."""
     if page.layout is not None:
-        found = dom.first_text(page.root, page.layout.title)
+        found = page.first_text(page.layout.title)
         if found is not None and len(found[0]) >= 8:
             return found
         page.warn(f"{page.layout.name}.title matched nothing")
     doc_titles = _doc_titles(page)
     best: tuple[float, str, etree._Element] | None = None
     candidates: list[etree._Element] = list(page.elements(dom.HEADINGS))
-    for el in page.elements(dom.CLASSED):
-        if class_tokens(el) & markup.TITLE_TOKENS and el not in candidates:
+    for el in page.carrying(markup.TITLE_TOKENS):
+        if el not in candidates:
             candidates.append(el)
     body_pos = page.position(page.body_el) if page.body_el is not None else None
     for el in candidates:
-        text = element_text(el)
+        text = page.text(el)
         if not 8 <= len(text) <= 400:
             continue
         score = {"h1": 4.0, "h2": 2.0, "h3": 1.0}.get(str(el.tag), 1.5)
-        if class_tokens(el) & markup.TITLE_TOKENS:
+        if page.classes.having(el, markup.TITLE_TOKENS):
             score += 1.5
         for doc_title in doc_titles:
             if text == doc_title:
@@ -169,7 +169,7 @@ def title(page: Page) -> tuple[str | None, etree._Element | None]:
         if page.is_furniture(el):
             score -= 8
         link = el.find(".//a")
-        if el.tag == "a" or (link is not None and len(element_text(link)) >= len(text) - 2):
+        if el.tag == "a" or (link is not None and len(page.text(link)) >= len(text) - 2):
             score -= 3
         if page.body_el is not None:
             if page.inside(el, page.body_el):
@@ -193,14 +193,14 @@ def title(page: Page) -> tuple[str | None, etree._Element | None]:
 def sapo(page: Page) -> tuple[str | None, etree._Element | None]:
     """The lead paragraph: the era's selector, else a sapo-classed or lone block between title and body."""
     if page.layout is not None and page.layout.sapo:
-        found = dom.first_text(page.root, page.layout.sapo, page.in_article)
+        found = page.first_text(page.layout.sapo, page.in_article)
         if found is not None:
             return found
-    for el in page.elements(dom.CLASSED):
-        if class_tokens(el) & markup.SAPO_TOKENS and page.in_article(el) and page.after_title(el):
+    for el in page.carrying(markup.SAPO_TOKENS):
+        if page.in_article(el) and page.after_title(el):
             if not page.outside_body_or_head(el):
                 continue
-            text = element_text(el)
+            text = page.text(el)
             if len(text) >= 40:
                 return text, el
     return _lone_block_after_title(page)
@@ -224,7 +224,7 @@ def _lone_block_after_title(page: Page) -> tuple[str | None, etree._Element | No
             break
         if page.inside(page.body_el, el) or page.is_furniture(el):
             continue
-        text = element_text(el)
+        text = page.text(el)
         if len(text) < 60 or find_date(text[:40]) is not None or "lượt xem" in text.lower():
             continue
         return text, el
@@ -242,7 +242,7 @@ def _labelled(text: str, labels: tuple[str, ...]) -> bool:
 def published(page: Page) -> tuple[DateMatch | None, str | None]:
     """The publication date and the text it was read from; never the header clock or body text."""
     if page.layout is not None and page.layout.date:
-        found = dom.first_text(page.root, page.layout.date, page.in_article)
+        found = page.first_text(page.layout.date, page.in_article)
         if found is not None:
             match = parse_date_text(found[0])
             if match is not None:
@@ -265,7 +265,7 @@ def published(page: Page) -> tuple[DateMatch | None, str | None]:
         text = clean(str(node))
         if len(text) > 120:
             continue
-        line = dom.short_context(holder, 120)
+        line = dom.short_context(holder, 120, page.text)
         match = find_date(line if len(line) <= 120 else text)
         if match is None:
             continue
@@ -291,7 +291,7 @@ def published(page: Page) -> tuple[DateMatch | None, str | None]:
 def view_count(page: Page) -> tuple[int | None, str | None]:
     """The article's own view counter (never a related snippet's)."""
     if page.layout is not None and page.layout.view_count:
-        found = dom.first_text(page.root, page.layout.view_count, page.in_article)
+        found = page.first_text(page.layout.view_count, page.in_article)
         if found is not None:
             count = parse_count(found[0])
             if count is not None:
@@ -303,7 +303,7 @@ def view_count(page: Page) -> tuple[int | None, str | None]:
             continue
         if not page.outside_body_or_head(holder):
             continue
-        found_count = view_count_in(dom.short_context(holder, 160))
+        found_count = view_count_in(dom.short_context(holder, 160, page.text))
         if found_count is not None:
             page.consumed.add(holder)
             return found_count
@@ -315,13 +315,11 @@ def view_count(page: Page) -> tuple[int | None, str | None]:
 
 def category(page: Page, headline: str | None) -> str | None:
     """The section the article is filed under: the breadcrumb's last item, else article:section."""
-    crumbs = [el for el in page.elements(dom.CLASSED) if class_tokens(el) & markup.BREADCRUMB_TOKENS]
-    if not crumbs:
-        crumbs = [el for el in page.elements(dom.CLASSED) if class_tokens(el) & markup.CATEGORY_TOKENS]
+    crumbs = page.carrying(markup.BREADCRUMB_TOKENS) or page.carrying(markup.CATEGORY_TOKENS)
     for crumb in crumbs[:1]:
-        items = [element_text(li) for li in crumb.iter("li")] or [element_text(a) for a in crumb.iter("a")]
+        items = [page.text(li) for li in crumb.iter("li")] or [page.text(a) for a in crumb.iter("a")]
         if not items:
-            items = re.split(r"\s*[»›>/|]\s*", element_text(crumb))
+            items = re.split(r"\s*[»›>/|]\s*", page.text(crumb))
         items = [clean(i.strip("»›>/| ")) for i in items]
         items = [i for i in items if i and i.lower() not in markup.NON_CATEGORY and i != headline and len(i) < 80]
         if items:
@@ -330,7 +328,7 @@ def category(page: Page, headline: str | None) -> str | None:
     if section:
         return section
     if page.layout is not None and page.layout.category:
-        found = dom.first_text(page.root, page.layout.category)
+        found = page.first_text(page.layout.category)
         if found is not None and found[0].lower() not in markup.NON_CATEGORY:
             return found[0]
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,15 @@ from lxml import etree
 
 from ..urls import absolute, canonicalize
 from . import dom, markup
-from .text import class_tokens, clean, element_text
+from .classes import ClassIndex, parse_selector
+from .text import TextCache, clean
+
+_FURNITURE_TOKENS = markup.BOILERPLATE_TOKENS | markup.HEADER_TOKENS
+
+
+def _in_body(el: etree._Element) -> bool:
+    """``el`` is below a body element (what ``//body//*`` selects)."""
+    return any(a.tag == "body" for a in el.iterancestors())
 
 
 @dataclass
@@ -31,9 +40,12 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     _furniture: dict[etree._Element, bool] = field(default_factory=dict)
     _title_chain: set[etree._Element] = field(default_factory=set)
-    _order: dict[etree._Element, int] | None = None
     _body_start: int | None = None
     _queries: dict[int, list[Any]] = field(default_factory=dict)
+    texts: TextCache = field(default_factory=TextCache)
+    _body_text: tuple[list[Any], str, list[int]] | None = None
+    _classes: ClassIndex | None = None
+    _selected: dict[tuple[str, etree._Element], list[etree._Element]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: etree._Element, url: str) -> Page:
@@ -55,13 +67,79 @@ class Page:
         return cls(root=root, url=url, base_url=base, meta=meta, canonical=canonical)
 
     # --- cached queries ---------------------------------------------------------------------
-    def nodes(self, xpath: etree.XPath) -> list[Any]:
-        """Text nodes matched by one of the module-level XPath evaluators, evaluated once per page."""
+    def nodes(self, xpath: etree.XPath | dom.Cue) -> list[Any]:
+        """Text nodes matched by one of the module-level XPath evaluators or cues, evaluated once per page."""
         key = id(xpath)
         found = self._queries.get(key)
         if found is None:
-            found = self._queries[key] = dom.text_nodes(xpath, self.root)
+            if isinstance(xpath, dom.Cue):
+                found = dom.cue_nodes(xpath, *self._body_index())
+            else:
+                found = dom.text_nodes(xpath, self.root)
+            self._queries[key] = found
         return found
+
+    @property
+    def classes(self) -> ClassIndex:
+        """Which elements carry which class/id tokens."""
+        if self._classes is None:
+            self._classes = ClassIndex(self.root)
+        return self._classes
+
+    def carrying(self, words: frozenset[str]) -> list[etree._Element]:
+        """Elements inside the body with a class/id token in ``words``, in document order."""
+        return [el for el in self.classes.carrying(words) if _in_body(el)]
+
+    def select(self, selector: str, root: etree._Element | None = None) -> list[etree._Element]:
+        """Elements matched by a CSS selector under ``root`` (the page by default), evaluated once.
+
+        Selectors of tags, classes, ``[attr=value]`` and ``:last-child`` joined by descendant
+        combinators are answered from the class index; any other is compiled to XPath.
+        """
+        scope = self.root if root is None else root
+        key = (selector, scope)
+        found = self._selected.get(key)
+        if found is None:
+            compounds = parse_selector(selector)
+            if compounds is not None:
+                found = self.classes.select(compounds, scope)
+            else:
+                found = dom.elements(dom.css(selector), scope)
+            self._selected[key] = found
+        return found
+
+    def select_first(self, selectors: tuple[str, ...]) -> etree._Element | None:
+        """The first element matched by the first selector that matches anything."""
+        for selector in selectors:
+            found = self.select(selector)
+            if found:
+                return found[0]
+        return None
+
+    def first_text(
+        self, selectors: tuple[str, ...], accept: Callable[[etree._Element], bool] | None = None
+    ) -> tuple[str, etree._Element] | None:
+        """The text of the first non-empty element matched by the selectors (and accepted), with the element."""
+        for selector in selectors:
+            for el in self.select(selector):
+                if accept is not None and not accept(el):
+                    continue
+                text = self.text(el)
+                if text:
+                    return text, el
+        return None
+
+    def _body_index(self) -> tuple[list[Any], str, list[int]]:
+        """The body's text nodes, joined by "\\x00" (never in parsed text), with each one's offset."""
+        if self._body_text is None:
+            nodes = dom.text_nodes(dom.BODY_TEXT, self.root)
+            starts: list[int] = []
+            offset = 0
+            for node in nodes:
+                starts.append(offset)
+                offset += len(node) + 1
+            self._body_text = (nodes, "\x00".join(nodes), starts)
+        return self._body_text
 
     def elements(self, xpath: etree.XPath) -> list[etree._Element]:
         """Elements matched by one of the module-level XPath evaluators, evaluated once per page."""
@@ -82,9 +160,7 @@ class Page:
 
     # --- document order -----------------------------------------------------------------------
     def position(self, el: etree._Element) -> int:
-        if self._order is None:
-            self._order = {e: i for i, e in enumerate(self.root.iter())}
-        return self._order.get(el, -1)
+        return self.classes.order.get(el, -1)
 
     # --- furniture ------------------------------------------------------------------------------
     def set_title(self, el: etree._Element | None) -> None:
@@ -103,9 +179,8 @@ class Page:
             tag = el.tag
             if isinstance(tag, str) and tag in markup.BOILERPLATE_TAGS:
                 result = True
-            elif el.get("class") or el.get("id"):
-                toks = class_tokens(el)
-                result = bool(toks & markup.BOILERPLATE_TOKENS or toks & markup.HEADER_TOKENS)
+            else:
+                result = self.classes.having(el, _FURNITURE_TOKENS)
         self._furniture[el] = result
         return result
 
@@ -149,7 +224,7 @@ class Page:
         if self._body_start is None:
             self._body_start = 1 << 30
             for p in self.body_el.iter("p"):
-                if len(element_text(p)) >= 40:
+                if len(self.texts.text(p)) >= 40:
                     self._body_start = self.position(p)
                     break
         return self.position(el) < self._body_start and el.tag != "p"
@@ -164,4 +239,13 @@ class Page:
         self.warnings.append(message)
 
     def text(self, el: etree._Element) -> str:
-        return element_text(el)
+        """The element's visible text on one line (computed once per element)."""
+        return self.texts.text(el)
+
+    def lines(self, el: etree._Element) -> list[str]:
+        """The element's visible text as non-empty lines (computed once per element; do not modify)."""
+        return self.texts.lines(el)
+
+    def tokens(self, el: etree._Element) -> set[str]:
+        """The element's class and id words (computed once per element; do not modify)."""
+        return self.texts.tokens(el)

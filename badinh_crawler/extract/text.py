@@ -15,12 +15,9 @@ BLOCK_TAGS = frozenset(
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
 
-_INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD] + [c for c in range(32) if c not in (9, 10, 13)] + [0x7F]
-)
-_SPACES = re.compile(r"\s+")
+#: zero-width characters, soft hyphens and control characters other than tab, newline, return
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARK = "\x00"  # an inline element boundary, resolved by _resolve_marks
-_MARK_RE = re.compile(r"([^\x00]?)\x00+([^\x00]?)", re.S)
 
 
 def normalize_document(text: str) -> str:
@@ -37,23 +34,58 @@ def clean(text: str | None) -> str:
     if not text.isascii():
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-        text = text.translate(_INVISIBLE).replace("\xa0", " ")
-    return _SPACES.sub(" ", text).strip()
+        if not text.isprintable():
+            # (a no-break space is whitespace: collapsing turns it into a space)
+            text = _INVISIBLE.sub("", text)
+    return collapse_spaces(text)
 
 
-def _resolve(match: re.Match[str]) -> str:
-    before, after = match.group(1), match.group(2)
-    # "ảnh</span><span>Lễ": a lower-case letter glued to an upper-case one across an element
-    # boundary is two words the page showed apart
-    if before.islower() and after.isupper():
-        return before + " " + after
-    return before + after
+def collapse_spaces(text: str) -> str:
+    """Whitespace runs as one space, no leading or trailing whitespace (``re.sub(r"\\s+", " ", t).strip()``)."""
+    if not text.isprintable():
+        # str methods, not a regex: this runs on every text of the page
+        text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+        if not text.isprintable():
+            # other whitespace or control characters (the only printable whitespace is " ")
+            return " ".join(text.split())
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
+
+
+#: a boundary mark followed by a character that may be upper-case (A-Z or not ASCII)
+_MARK_BEFORE_UPPER = re.compile("\x00[^\x00-\x40\x5b-\x7f]")
 
 
 def _resolve_marks(text: str) -> str:
-    if _MARK in text:
-        text = _MARK_RE.sub(_resolve, text)
-    return text
+    """Drop inline-boundary marks; "ảnh</span><span>Lễ": a lower-case letter glued to an upper-case
+    one across an element boundary is two words the page showed apart, so a space goes between.
+
+    The mark runs are taken left to right, each with the character before it (unless the previous
+    run took that one as its following character) and the character after it.
+    """
+    if _MARK not in text:
+        return text
+    if _MARK_BEFORE_UPPER.search(text) is None:
+        return text.replace(_MARK, "")
+    parts = text.split(_MARK)
+    out = [parts[0]]
+    segment = parts[0]
+    consumed = 0
+    i, last = 1, len(parts) - 1
+    while i <= last:
+        while i < last and not parts[i]:
+            i += 1
+        following = parts[i]
+        before = segment[-1] if len(segment) > consumed else ""
+        after = following[:1]
+        if before.islower() and after.isupper():
+            out.append(" ")
+        out.append(following)
+        consumed = 1 if after else 0
+        segment = following
+        i += 1
+    return "".join(out)
 
 
 def _collect(el: etree._Element, out: list[str]) -> None:
@@ -95,6 +127,72 @@ def element_text(el: etree._Element) -> str:
 def element_lines(el: etree._Element) -> list[str]:
     """The element's visible text as non-empty lines (one per block or line break)."""
     return [line for line in (clean(part) for part in raw_text(el).split("\n")) if line]
+
+
+class TextCache:
+    """Each element's text, lines and class tokens, computed at most once per page.
+
+    The tree is never modified after parsing, so an element's text cannot change. Raw texts are
+    kept with their inline-boundary marks unresolved, so a parent's text is built from its
+    children's exactly as :func:`raw_text` would build it.
+    """
+
+    __slots__ = ("_lines", "_raw", "_text", "_tokens")
+
+    def __init__(self) -> None:
+        self._raw: dict[etree._Element, str] = {}
+        self._text: dict[etree._Element, str] = {}
+        self._lines: dict[etree._Element, list[str]] = {}
+        self._tokens: dict[etree._Element, set[str]] = {}
+
+    def _marked(self, el: etree._Element) -> str:
+        found = self._raw.get(el)
+        if found is not None:
+            return found
+        out: list[str] = []
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str):
+                if tag == "br":
+                    out.append("\n")
+                elif tag in _SKIP_TAGS or tag == "img":
+                    pass
+                elif tag in BLOCK_TAGS:
+                    out.append("\n")
+                    out.append(self._marked(child))
+                    out.append("\n")
+                else:
+                    out.append(_MARK)
+                    out.append(self._marked(child))
+                    out.append(_MARK)
+            if child.tail:
+                out.append(child.tail)
+        found = self._raw[el] = "".join(out)
+        return found
+
+    def text(self, el: etree._Element) -> str:
+        """:func:`element_text`, memoised."""
+        found = self._text.get(el)
+        if found is None:
+            found = self._text[el] = clean(_resolve_marks(self._marked(el)))
+        return found
+
+    def lines(self, el: etree._Element) -> list[str]:
+        """:func:`element_lines`, memoised (do not modify the list)."""
+        found = self._lines.get(el)
+        if found is None:
+            raw = _resolve_marks(self._marked(el))
+            found = self._lines[el] = [line for line in (clean(part) for part in raw.split("\n")) if line]
+        return found
+
+    def tokens(self, el: etree._Element) -> set[str]:
+        """:func:`class_tokens`, memoised (do not modify the set)."""
+        found = self._tokens.get(el)
+        if found is None:
+            found = self._tokens[el] = class_tokens(el)
+        return found
 
 
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")

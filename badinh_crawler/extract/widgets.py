@@ -11,7 +11,7 @@ from . import dom, markup
 from .dates import find_date
 from .numbers import parse_count, view_count_in
 from .page import Page
-from .text import clean, element_lines, element_text
+from .text import clean
 
 _DMY = re.compile(r"(?<!\d)\d{1,2}[/.-]\d{1,2}[/.-](?:19|20|21)\d{2}(?!\d)")
 
@@ -43,7 +43,7 @@ def visitor_stats(page: Page) -> Stats | None:
         for _ in range(6):
             if el is None:
                 break
-            text = element_text(el)
+            text = page.text(el)
             if len(text) > 600:
                 break
             online = _ONLINE.search(text)
@@ -81,13 +81,13 @@ def related_boxes(page: Page) -> list[etree._Element]:
     boxes: list[etree._Element] = []
     if page.layout is not None:
         for selector in page.layout.related_box:
-            boxes.extend(dom.select_all(page.root, selector))
+            boxes.extend(page.select(selector))
     for node in page.nodes(dom.RELATED_TEXT):
         label = clean(str(node)).lower().strip(" :»›>")
         if len(label) > 40 or not any(label.startswith(x) or label.endswith(x) for x in markup.RELATED_LABELS):
             continue
         holder = dom.text_parent(node)
-        box = _box_around(holder)
+        box = _box_around(page, holder)
         if box is not None and not any(page.inside(box, b) for b in boxes):
             boxes = [b for b in boxes if not page.inside(b, box)] + [box]
     for box in boxes:
@@ -95,7 +95,7 @@ def related_boxes(page: Page) -> list[etree._Element]:
     return boxes
 
 
-def _box_around(holder: etree._Element | None) -> etree._Element | None:
+def _box_around(page: Page, holder: etree._Element | None) -> etree._Element | None:
     el = holder
     for _ in range(6):
         if el is None:
@@ -104,7 +104,7 @@ def _box_around(holder: etree._Element | None) -> etree._Element | None:
         if parent is None or parent.tag in ("body", "html"):
             return None
         links = sum(1 for a in parent.iter("a") if a.get("href") and not dom.within(a, el))
-        if links >= 1 and (links >= 2 or _DMY.search(element_text(parent))):
+        if links >= 1 and (links >= 2 or _DMY.search(page.text(parent))):
             return parent
         el = parent
     return None
@@ -120,7 +120,7 @@ def unlabelled_related(page: Page) -> list[etree._Element]:
         holder = dom.text_parent(node)
         if holder is None or page.inside(holder, page.body_el) or page.position(holder) < body_pos:
             continue
-        if _DMY.search(dom.short_context(holder, 160)):
+        if _DMY.search(dom.short_context(holder, 160, page.text)):
             holders.append(holder)
     if len(holders) < 2:
         return []
@@ -149,20 +149,32 @@ def _date_lines(el: etree._Element) -> int:
     return sum(1 for node in dom.text_nodes(dom.ALL_TEXT, el) if len(str(node).strip()) < 60 and _DMY.search(str(node)))
 
 
-def _items(box: etree._Element) -> list[etree._Element]:
+def _items(page: Page, box: etree._Element) -> list[etree._Element]:
     holders: list[etree._Element] = []
+    #: date lines inside each element of the box (what _date_lines would count)
+    counts: dict[etree._Element, int] = {}
     for node in dom.text_nodes(dom.ALL_TEXT, box):
         # a snippet's date line is short; a date inside its teaser is not its date
         if _DMY.search(str(node)) and len(str(node).strip()) < 60:
             holder = dom.text_parent(node)
             if holder is not None and holder not in holders:
                 holders.append(holder)
+            el = holder
+            while el is not None:
+                counts[el] = counts.get(el, 0) + 1
+                if el is box:
+                    break
+                el = el.getparent()
     if holders:
         items: list[etree._Element] = []
         for holder in holders:
             item = holder
             parent = item.getparent()
-            while parent is not None and parent is not box and _date_lines(parent) <= 1:
+            # above the box (the box is itself a snippet's holder) the counts do not reach
+            inside = holder is not box
+            while parent is not None and parent is not box:
+                if (counts.get(parent, 0) if inside else _date_lines(parent)) > 1:
+                    break
                 item, parent = parent, parent.getparent()
             if item not in items:
                 items.append(item)
@@ -170,14 +182,14 @@ def _items(box: etree._Element) -> list[etree._Element]:
     lis = [li for li in box.iter("li") if li.find(".//a") is not None]
     if lis:
         return lis
-    return [a for a in box.iter("a") if len(element_text(a)) >= 15]
+    return [a for a in box.iter("a") if len(page.text(a)) >= 15]
 
 
 def snippets(page: Page, box: etree._Element) -> list[Snippet]:
     found = []
-    for item in _items(box):
-        lines = element_lines(item)
-        date_text = _date_text(item)
+    for item in _items(page, box):
+        lines = page.lines(item)
+        date_text = _date_text(page, item)
         match = find_date(date_text, with_time=False) if date_text else None
         views = view_count_in(date_text) or view_count_in(" ".join(lines))
         view_count = views[0] if views else None
@@ -188,24 +200,24 @@ def snippets(page: Page, box: etree._Element) -> list[Snippet]:
             href = page.absolute(a.get("href"))
             if href and url is None:
                 url = href
-            link_lines.extend(element_lines(a))
+            link_lines.extend(page.lines(a))
             if a.get("title"):
                 titles_attr.append(clean(a.get("title")))
         teaser = _teaser(lines, link_lines, date_text)
-        title = _title(item, link_lines, titles_attr, teaser, date_text)
+        title = _title(page, item, link_lines, titles_attr, teaser, date_text)
         if title is None and url is None and teaser is None:
             continue
         found.append(Snippet(url, title, match.value if match else None, match.raw if match else None, view_count, teaser))
     return found
 
 
-def _date_text(item: etree._Element) -> str | None:
+def _date_text(page: Page, item: etree._Element) -> str | None:
     """The snippet's date line ("04/12/2021 - 4 Lượt xem"): a short text holding a date."""
     for node in dom.text_nodes(dom.ALL_TEXT, item):
         text = clean(str(node))
         if len(text) < 60 and _DMY.search(text):
             holder = dom.text_parent(node)
-            wider = element_text(holder) if holder is not None else text
+            wider = page.text(holder) if holder is not None else text
             return wider if len(wider) < 60 else text
     return None
 
@@ -243,7 +255,7 @@ def _teaser(lines: list[str], link_lines: list[str], date_text: str | None) -> s
 
 
 def _title(
-    item: etree._Element, link_lines: list[str], titles_attr: list[str], teaser: str | None, date_line: str | None
+    page: Page, item: etree._Element, link_lines: list[str], titles_attr: list[str], teaser: str | None, date_line: str | None
 ) -> str | None:
     for line in link_lines:
         if line != teaser and line != date_line and not _is_label(line) and len(line) >= 5 and not _DMY.fullmatch(line):
@@ -256,7 +268,7 @@ def _title(
         if alt and len(alt) >= 5:
             return alt
     for h in item.iter("h2", "h3", "h4", "h5", "h6", "strong", "b"):
-        text = element_text(h)
+        text = page.text(h)
         if text and text != teaser and len(text) >= 5:
             return text
     return None

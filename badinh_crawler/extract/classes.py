@@ -1,0 +1,204 @@
+"""One pass over the page's elements: document order, and which elements carry which class words.
+
+With it the era selectors (tag, ``.class``, ``[attr=value]``, ``:last-child`` and descendant
+combinators) are answered from the index instead of an XPath scan of the whole tree each, and
+class/id token questions (``class_tokens(el) & words``) without splitting every element's class.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+#: id attributes as "smart" strings: their owner element is ``getparent()``
+_IDS = etree.XPath("//@id")
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_COMPOUND = re.compile(
+    r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*|\*)?(?P<parts>(?:\.-?[_a-zA-Z][-\w]*|\[[a-zA-Z][-\w]*=[-\w]+\]|:last-child)*)"
+)
+_PART = re.compile(r"\.(-?[_a-zA-Z][-\w]*)|\[([a-zA-Z][-\w]*)=([-\w]+)\]|(:last-child)")
+
+
+def xml_words(value: str) -> list[str]:
+    """The words of a class attribute as XPath's ``normalize-space`` separates them."""
+    if "\t" in value or "\n" in value or "\r" in value:
+        value = value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return [w for w in value.split(" ") if w]
+
+
+@lru_cache(maxsize=8192)
+def word_tokens(word: str) -> frozenset[str]:
+    """The tokens :func:`~.text.class_tokens` finds in one class word (lower-cased, hyphen parts)."""
+    found: set[str] = set()
+    for part in word.lower().split():
+        found.add(part)
+        found.update(_TOKEN_SPLIT.split(part))
+    found.discard("")
+    return frozenset(found)
+
+
+#: per token set (the frozensets of :mod:`.markup`), whether a class word carries one of its tokens
+_WORD_HITS: dict[frozenset[str], dict[str, bool]] = {}
+
+
+def _hits(word: str, words: frozenset[str]) -> bool:
+    hits = _WORD_HITS.get(words)
+    if hits is None or len(hits) > 50_000:
+        hits = _WORD_HITS[words] = {}
+    found = hits.get(word)
+    if found is None:
+        found = hits[word] = bool(word_tokens(word) & words)
+    return found
+
+
+@dataclass(frozen=True)
+class _Compound:
+    tag: str | None
+    classes: tuple[str, ...]
+    attributes: tuple[tuple[str, str], ...]
+    last_child: bool
+
+    def matches(self, el: etree._Element) -> bool:
+        if self.tag is not None and el.tag != self.tag:
+            return False
+        if self.classes:
+            value = el.get("class")
+            if not value:
+                return False
+            words = xml_words(value)
+            if any(c not in words for c in self.classes):
+                return False
+        if any(el.get(name) != value for name, value in self.attributes):
+            return False
+        return not self.last_child or next(el.itersiblings(), None) is None
+
+
+@lru_cache(maxsize=512)
+def parse_selector(selector: str) -> tuple[_Compound, ...] | None:
+    """A selector of compounds joined by descendant combinators, or None when it is anything else."""
+    compounds = []
+    for text in selector.split():
+        m = _COMPOUND.fullmatch(text)
+        if m is None or not text:
+            return None
+        classes: list[str] = []
+        attributes: list[tuple[str, str]] = []
+        last_child = False
+        for part in _PART.finditer(m.group("parts")):
+            if part.group(1):
+                classes.append(part.group(1))
+            elif part.group(2):
+                attributes.append((part.group(2).lower(), part.group(3)))
+            else:
+                last_child = True
+        tag = m.group("tag")
+        compounds.append(_Compound(None if tag in (None, "*") else tag.lower(), tuple(classes), tuple(attributes), last_child))
+    return tuple(compounds) or None
+
+
+class ClassIndex:
+    """Document order and class words of every element of a page (built in one pass)."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self.root = root
+        self.order: dict[etree._Element, int] = {}
+        self.by_class: dict[str, list[etree._Element]] = {}
+        order, by_class = self.order, self.by_class
+        for i, el in enumerate(root.iter()):
+            order[el] = i
+            value = el.get("class")
+            if value:
+                for word in xml_words(value) if " " in value or not value.isprintable() else (value,):
+                    found = by_class.get(word)
+                    if found is None:
+                        by_class[word] = [el]
+                    elif found[-1] is not el:
+                        found.append(el)
+        self._carrying: dict[frozenset[str], set[etree._Element]] = {}
+        self._ids: list[tuple[list[str], etree._Element]] | None = None
+
+    def _id_words(self) -> list[tuple[list[str], etree._Element]]:
+        """Each id attribute's words with its element (read once per page)."""
+        if self._ids is None:
+            self._ids = []
+            found = _IDS(self.root)
+            for value in found if isinstance(found, list) else []:
+                owner = getattr(value, "getparent", lambda: None)()
+                if isinstance(value, str) and isinstance(owner, etree._Element):
+                    self._ids.append((xml_words(value), owner))
+        return self._ids
+
+    # --- class / id tokens -----------------------------------------------------------------------
+    def carrying_set(self, words: frozenset[str]) -> set[etree._Element]:
+        """The elements with a class or id token in ``words``."""
+        found = self._carrying.get(words)
+        if found is None:
+            found = set()
+            for word, elements in self.by_class.items():
+                if _hits(word, words):
+                    found.update(elements)
+            for id_words, owner in self._id_words():
+                if any(_hits(w, words) for w in id_words):
+                    found.add(owner)
+            self._carrying[words] = found
+        return found
+
+    def carrying(self, words: frozenset[str]) -> list[etree._Element]:
+        """The elements with a class or id token in ``words``, in document order."""
+        order = self.order
+        return sorted(self.carrying_set(words), key=lambda el: order.get(el, -1))
+
+    def having(self, el: etree._Element, words: frozenset[str]) -> bool:
+        """``class_tokens(el) & words`` is not empty."""
+        return el in self.carrying_set(words)
+
+    # --- selectors --------------------------------------------------------------------------------
+    def select(self, compounds: tuple[_Compound, ...], scope: etree._Element) -> list[etree._Element]:
+        """What the XPath of ``descendant-or-self::A/descendant::B/...`` from ``scope`` returns."""
+        by_class = self.by_class
+        if any(c not in by_class for compound in compounds for c in compound.classes):
+            # a class no element of the page carries: nothing can match
+            return []
+        last = compounds[-1]
+        if last.classes:
+            candidates: list[etree._Element] = self.by_class.get(last.classes[0], [])
+            if scope is not self.root:
+                candidates = [el for el in candidates if _within(el, scope)]
+        elif last.tag is not None:
+            candidates = list(scope.iter(last.tag))
+        else:
+            candidates = [el for el in scope.iter() if isinstance(el.tag, str)]
+        found = []
+        for el in candidates:
+            if last.matches(el) and _chain(el, compounds[:-1], scope):
+                found.append(el)
+        return found
+
+
+def _within(el: etree._Element, scope: etree._Element) -> bool:
+    node: etree._Element | None = el
+    while node is not None:
+        if node is scope:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _chain(el: etree._Element, compounds: tuple[_Compound, ...], scope: etree._Element) -> bool:
+    """Proper ancestors of ``el`` (up to ``scope``, included) match ``compounds`` from the last one up."""
+    if not compounds:
+        return True
+    i = len(compounds) - 1
+    if el is scope:
+        return False
+    for node in el.iterancestors():
+        if compounds[i].matches(node):
+            i -= 1
+            if i < 0:
+                return True
+        if node is scope:
+            return False
+    return False

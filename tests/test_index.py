@@ -1,0 +1,90 @@
+"""The per-page indexes answer exactly what the slower reference computations answer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from fixture_cases import FIXTURES
+
+from badinh_crawler.extract import dom, markup
+from badinh_crawler.extract.classes import parse_selector
+from badinh_crawler.extract.encoding import decode_html
+from badinh_crawler.extract.page import Page
+from badinh_crawler.extract.text import _resolve_marks, class_tokens, clean
+
+PAGES = sorted(p.name for p in FIXTURES.iterdir() if (p / "page.html").exists())
+SELECTORS = sorted(
+    {s for era in markup.SELECTOR_SETS for f in era.__dataclass_fields__ if f != "name" for s in getattr(era, f)}
+    | {"div", "p", "li:last-child", "ul li:last-child a", "div div p", "* p", "div.news-detail h1"}
+)
+TOKEN_SETS = [
+    markup.BOILERPLATE_TOKENS | markup.HEADER_TOKENS,
+    markup.TITLE_TOKENS,
+    markup.SAPO_TOKENS,
+    markup.BREADCRUMB_TOKENS,
+    markup.CATEGORY_TOKENS,
+]
+SYNTHETIC = (
+    '<html><body><div class="A-B  x\tNav-Bar" id="Menu_top news"><p class="İtitle \u2003sapo">x</p>'
+    '<span id="bc-path">y</span><i class="">z</i></div></body></html>'
+)
+
+
+def _page(name: str) -> Page:
+    body = SYNTHETIC.encode() if name == "synthetic" else (FIXTURES / name / "page.html").read_bytes()
+    return Page.build(dom.parse_html(decode_html(body)[0]), "https://example.org/")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_selectors_match_their_xpath(name: str) -> None:
+    page = _page(name)
+    scopes = [page.root, *list(page.root.iter("div", "section"))[:25]]
+    for selector in SELECTORS:
+        compounds = parse_selector(selector)
+        assert compounds is not None, selector
+        for scope in scopes:
+            assert page.classes.select(compounds, scope) == dom.elements(dom.css(selector), scope), selector
+
+
+@pytest.mark.parametrize("name", [*PAGES, "synthetic"])
+def test_class_token_index_matches_class_tokens(name: str) -> None:
+    page = _page(name)
+    for words in TOKEN_SETS:
+        assert page.carrying(words) == [el for el in page.elements(dom.CLASSED) if class_tokens(el) & words]
+        for el in page.root.iter():
+            assert page.classes.having(el, words) == bool(class_tokens(el) & words)
+
+
+_MARK_RE = re.compile(r"([^\x00]?)\x00+([^\x00]?)", re.S)
+
+
+def _reference_resolve(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        before, after = m.group(1), m.group(2)
+        return before + " " + after if before.islower() and after.isupper() else before + after
+
+    return _MARK_RE.sub(one, text)
+
+
+def _reference_clean(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        text = re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\x00B", "a\x00b\x00C", "\x00\x00Lễ", "ảnh\x00\x00Lễ\x00", "x\x00", "Ab\x00\x00c\x00D e", "ǅ\x00A", "1\x00A"],
+)
+def test_boundary_marks_resolve_like_the_regex(text: str) -> None:
+    assert _resolve_marks(text) == _reference_resolve(text)
+
+
+@pytest.mark.parametrize(
+    "text", [" a \n\t b ", "a\u2003\u2003b", "x\u200b y", "Đ\xa0\xa0 Lễ\r\n", "\x0c\x1ca  b\x85", "e\u0301  \ufeff"]
+)
+def test_clean_matches_the_regex_definition(text: str) -> None:
+    assert clean(text) == _reference_clean(text)
