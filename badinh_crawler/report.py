@@ -176,6 +176,8 @@ class RunReport:
                 "not_html": int(stats.get("badinh/pages/not_html", 0)),
                 "known_articles_skipped": int(stats.get("badinh/articles/known_skipped", 0)),
                 "offsite_refused": int(stats.get("badinh/offsite_refused", 0)),
+                "scheme_refused": int(stats.get("badinh/scheme_refused", 0)),
+                "skipped": {k.split("/", 2)[2]: int(v) for k, v in stats.items() if k.startswith("badinh/skipped/")},
                 "robots_refused": int(stats.get("robotstxt/forbidden", 0)),
                 "links_refused": refused,
             },

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -149,25 +150,18 @@ class BadinhSpider(scrapy.Spider):
         yield from requests
 
     def failed(self, failure: Failure) -> None:
+        """A request that gave no page: counted by kind in the stats and run.json, logged, remembered."""
         request: Request = failure.request  # type: ignore[attr-defined]
         key = str(request.meta.get("badinh_key") or request_key(request.method, request.url))
         stats = self.crawler.stats
         assert stats is not None
-        if isinstance(failure.value, HttpError):
-            status = failure.value.response.status
-            stats.inc_value(f"badinh/failed/http_{status}")
-            logger.warning("%s: HTTP %d", request.url, status)
-            self.rt.state.mark(key, "failed", f"HTTP {status}")
-            return
-        reason = failure.value.__class__.__name__
-        message = str(failure.value) or reason
-        if "robots.txt" in message or reason == "IgnoreRequest":
-            stats.inc_value("badinh/skipped/ignored")
-            self.rt.state.mark(key, "skipped", message)
-            return
-        stats.inc_value(f"badinh/failed/{reason}")
-        logger.warning("%s: %s", request.url, message)
-        self.rt.state.mark(key, "failed", message)
+        status, kind, message = classify_failure(failure.value or Exception("unknown failure"))
+        stats.inc_value(f"badinh/{status}/{kind}")
+        if status == "failed":
+            logger.warning("%s: %s", request.url, message)
+        else:
+            logger.info("%s: not fetched: %s", request.url, message)
+        self.rt.state.mark(key, status, message)
 
     # --- where to go ----------------------------------------------------------------------------
     def _follow(self, url: str, nav: Navigation) -> Iterator[Request]:
@@ -246,6 +240,44 @@ class BadinhSpider(scrapy.Spider):
             self.rt.drift_warnings[warning] += 1
             if self.rt.drift_warnings[warning] == 1:
                 logger.warning("layout drift on %s: %s", url, warning)
+
+
+def classify_failure(exc: BaseException) -> tuple[str, str, str]:
+    """(``failed`` or ``skipped``, a counter name, a log message) for a request that gave no page."""
+    if isinstance(exc, HttpError):
+        code = exc.response.status
+        if 300 <= code < 400:
+            location = (exc.response.headers.get(b"Location") or b"").decode("latin-1")
+            if location and not location.lower().startswith(("http://", "https://", "/")):
+                return "skipped", "scheme", f"HTTP {code}: redirect to a non-http(s) URL refused: {location[:80]}"
+            return "failed", "bad_redirect", f"HTTP {code}: a redirect that cannot be followed"
+        return "failed", f"http_{code}", f"HTTP {code}"
+    name = exc.__class__.__name__
+    message = str(exc) or name
+    low = message.lower()
+    if isinstance(exc, IgnoreRequest):
+        if "robots.txt" in low:
+            return "skipped", "robots", message
+        if "max redirections" in low:
+            return "failed", "redirect_loop", f"{message} (REDIRECT_MAX_TIMES)"
+        if "maxsize" in low or "max size" in low:
+            return "failed", "too_large", message
+        if "off-site" in low:
+            return "skipped", "offsite", message
+        if "http(s)" in low:
+            return "skipped", "scheme", message
+        if "already" in low:
+            return "skipped", "duplicate", message
+        return "skipped", "ignored", message
+    if "timeout" in name.lower() or "took longer than" in low:
+        return "failed", "timeout", message
+    if "cancel" in name.lower() or "maxsize" in low:
+        return "failed", "too_large", f"{message} (over DOWNLOAD_MAXSIZE)"
+    if "dataloss" in name.lower() or name in ("ResponseFailed", "ConnectionLost", "ResponseNeverReceived", "ConnectionDone"):
+        return "failed", "connection_lost", f"connection lost: {message}"
+    if "refused" in name.lower() or "connect" in name.lower() or "dns" in name.lower():
+        return "failed", "connection_refused", message
+    return "failed", name, message
 
 
 def _content_type(response: Response) -> str | None:
