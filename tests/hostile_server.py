@@ -51,8 +51,8 @@ def article_page(path: str, paragraphs_count: int = 4) -> bytes:
     return html.encode("utf-8")
 
 
-def home_page() -> bytes:
-    links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in [*GOOD, *RECOVERING, *HOSTILE])
+def home_page(hostile: bool = True) -> bytes:
+    links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in [*GOOD, *RECOVERING, *(HOSTILE if hostile else [])])
     return f"<!DOCTYPE html><html><head><title>Cổng</title></head><body><ul>{links}</ul></body></html>".encode()
 
 
@@ -73,7 +73,8 @@ def _gzip_bomb(decompressed: int) -> bytes:
 class HostileServer:
     """``with HostileServer() as s: s.url``; ``s.hits`` counts requests per path."""
 
-    def __init__(self, *, robots_delay: float = 0.0, big_articles: bool = False) -> None:
+    def __init__(self, *, robots_delay: float = 0.0, big_articles: bool = False, hostile: bool = True) -> None:
+        self.hostile = hostile
         self.paragraphs = 4000 if big_articles else 4
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -118,7 +119,7 @@ class HostileServer:
                 self.stopping.wait(self.robots_delay)
             self.send(h, 200, b"User-agent: *\nDisallow: /noi-bo/\n", "text/plain")
         elif path == "/":
-            self.send(h, 200, home_page())
+            self.send(h, 200, home_page(self.hostile))
         elif path in GOOD:
             self.send(h, 200, article_page(path, self.paragraphs))
         elif path in RECOVERING:

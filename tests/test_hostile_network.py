@@ -100,7 +100,7 @@ def test_bounded_time(hostile_run: dict[str, Any]) -> None:
 
 
 def test_robots_txt_that_never_answers(tmp_path: Path) -> None:
-    with HostileServer(robots_delay=30) as server:
+    with HostileServer(robots_delay=30, hostile=False) as server:
         settings = ("-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=2", "-s", "BADINH_MAX_ERROR_RATE=1")
         result = crawl(server.url + "/", tmp_path, *settings)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -115,7 +115,7 @@ def test_full_disk_stops_cleanly_and_the_next_run_recovers(tmp_path: Path) -> No
     def small_files() -> None:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    with HostileServer(big_articles=True) as server:
+    with HostileServer(big_articles=True, hostile=False) as server:
         out = tmp_path / "out"
         args = ("-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=2", "-s", "BADINH_MAX_ERROR_RATE=1")
         full = crawl(server.url + "/", out, *args, preexec_fn=small_files)
