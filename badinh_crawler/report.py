@@ -205,6 +205,9 @@ class RunReport:
         rate = failed / max(1, finished + failed)
         if failed and rate > options.max_error_rate:
             return EXIT_FAILED, f"error rate {rate:.0%} over {options.max_error_rate:.0%}"
+        item_errors = int(self.crawler.stats.get_value("badinh/item_errors", 0))
+        if item_errors:
+            return EXIT_FAILED, f"{item_errors} records could not be processed (see the log)"
         if self.rt.unsettled():
             return EXIT_FAILED, f"{self.rt.unsettled()} records not written"
         if pages >= options.drift_min_pages:

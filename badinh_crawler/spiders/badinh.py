@@ -109,9 +109,14 @@ class BadinhSpider(scrapy.Spider):
         try:
             result = extract_page(response.body, final_url, content_type=_content_type(response), observed_at=observed)
         except ParseError as exc:
-            stats.inc_value("badinh/pages/unparsable")
+            stats.inc_value("badinh/failed/unparsable")
             logger.error("%s: not a readable HTML page: %s", final_url, exc)
             self._settle_page([key, final_key], "failed", f"unparsable: {exc}")
+            return
+        except Exception as exc:  # an extractor bug must not stop the crawl: name the page, go on
+            stats.inc_value("badinh/failed/extraction_error")
+            logger.exception("%s: extraction failed: %s: %s", final_url, type(exc).__name__, exc)
+            self._settle_page([key, final_key], "failed", f"extraction failed: {type(exc).__name__}: {exc}")
             return
         stats.inc_value("badinh/pages/parsed")
         self._count_coverage(final_url, result)
