@@ -35,12 +35,12 @@ class HostGuard:
 
     def process_request(self, request: Request) -> None:
         spider = self.crawler.spider
+        allowed = getattr(spider, "allowed_hosts", None)
+        if not allowed:
+            return None  # not the badinh spider (``scrapy shell``, ``scrapy fetch``)
         if not request.url.lower().startswith(("http://", "https://")):
             self.stats.inc_value("badinh/scheme_refused")
             raise IgnoreRequest(f"not an http(s) URL: {request.url[:80]}")
-        allowed = getattr(spider, "allowed_hosts", None)
-        if not allowed:
-            return None
         host = host_key(request.url)
         if host in allowed:
             return None

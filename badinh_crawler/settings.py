@@ -38,8 +38,9 @@ DOWNLOADER_MIDDLEWARES = {
     # after RetryMiddleware (550) on the way in, so before it on the way out
     "badinh_crawler.middlewares.RetryAfter": 560,
 }
-# only http(s): no file://, ftp://, s3:// or data: URLs, whatever a page or a redirect says
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# no ftp:// or s3://; the badinh spider fetches only http(s) (HostGuard), file:// stays for
+# ``scrapy shell saved-page.html``
+DOWNLOAD_HANDLERS = {"ftp": None, "s3": None}
 
 # --- records: normalise, validate (rejects.jsonl), deduplicate, split per type ---
 ITEM_PIPELINES = {
