@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -30,7 +31,8 @@ FILES = ("articles.jsonl", "qa.jsonl", "related.jsonl", "site_stats.jsonl")
 
 
 def crawl_cmd(url: str, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "badinh_crawler", "crawl", url, "--out", str(out), "--delay", "0", "--quiet", *extra]
+    quiet = [] if "BADINH_PROGRESS=log" in extra else ["--quiet"]
+    return [sys.executable, "-m", "badinh_crawler", "crawl", url, "--out", str(out), "--delay", "0", *quiet, *extra]
 
 
 def run_crawl(url: str, out: Path, *extra: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -241,8 +243,10 @@ def test_max_pages_and_since(mirror: tuple[Mirror, MirrorServer], tmp_path: Path
     summary = json.loads((tmp_path / "limited" / "run.json").read_text(encoding="utf-8"))
     assert summary["finish_reason"] == "closespider_pagecount"
     assert summary["pages"]["responses"] <= 5 + 16  # requests already in flight when the limit is hit
-    recent = run_crawl(server.url + "/", tmp_path / "recent", "--since", "2025-01-01")
+    progress = ("-s", "BADINH_PROGRESS=log", "-s", "BADINH_PROGRESS_INTERVAL=0.1")
+    recent = run_crawl(server.url + "/", tmp_path / "recent", "--since", "2025-01-01", *progress)
     assert recent.returncode == EXIT_OK, recent.stderr[-3000:]
+    assert re.search(r"progress: pages \d+ \| articles \d+ \| errors \d+ \| [\d.]+ pages/s \| \d\d:\d\d:\d\d", recent.stderr)
     written = {r["url"] for r in records(tmp_path / "recent", "articles.jsonl")}
     expected = {canonicalize(server.url + a.path) for a in site.articles if a.published >= "2025-01-01"}
     assert written == expected and 0 < len(expected) < len(site.articles)
