@@ -20,10 +20,21 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\
 _MARK = "\x00"  # an inline element boundary, resolved by _resolve_marks
 
 
+#: combining diacritical marks: decomposed Vietnamese (NFD pages, windows-1258 tone marks)
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def normalize_document(text: str) -> str:
     """NFC, no-break spaces to spaces: applied once to the whole decoded page."""
-    if not unicodedata.is_normalized("NFC", text):
+    if _COMBINING.search(text) is None:
+        # (``normalize`` returns the text itself when its quick check says it is NFC already)
         text = unicodedata.normalize("NFC", text)
+    else:
+        # normalisation never reaches across a "<" (an ASCII starter no mark composes with), so
+        # the markup-only pieces between two "<" are left as they are
+        parts = text.split("<")
+        nfc = unicodedata.normalize
+        text = "<".join([part if part.isascii() else nfc("NFC", part) for part in parts])
     return text.replace("\xa0", " ").replace("\u202f", " ")
 
 
@@ -32,8 +43,8 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     if not text.isascii():
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
+        # (``normalize`` returns the text itself when its quick check says it is NFC already)
+        text = unicodedata.normalize("NFC", text)
         if not text.isprintable():
             # (a no-break space is whitespace: collapsing turns it into a space)
             text = _INVISIBLE.sub("", text)
