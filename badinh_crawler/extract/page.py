@@ -39,6 +39,8 @@ class Page:
     widgets: set[etree._Element] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     _furniture: dict[etree._Element, bool] = field(default_factory=dict)
+    #: is_furniture answers (element or an ancestor), valid while ``_furniture`` is
+    _furniture_chain: dict[etree._Element, bool] = field(default_factory=dict)
     _title_chain: set[etree._Element] = field(default_factory=set)
     _body_start: int | None = None
     _queries: dict[int, list[Any]] = field(default_factory=dict)
@@ -167,6 +169,7 @@ class Page:
         self.title_el = el
         self._title_chain = set(el.iterancestors()) | {el} if el is not None else set()
         self._furniture.clear()
+        self._furniture_chain.clear()
 
     def _is_furniture_itself(self, el: etree._Element) -> bool:
         cached = self._furniture.get(el)
@@ -187,11 +190,29 @@ class Page:
     def is_furniture(self, el: etree._Element, stop: etree._Element | None = None) -> bool:
         """True when ``el`` or an ancestor (below ``stop``) is menu, header, footer, widget..."""
         node: etree._Element | None = el
-        while node is not None and node is not stop:
+        if stop is not None:
+            while node is not None and node is not stop:
+                if self._is_furniture_itself(node):
+                    return True
+                node = node.getparent()
+            return False
+        # each element's own answer is kept once asked, so the whole chain's answer can be too
+        known = self._furniture_chain
+        path: list[etree._Element] = []
+        result = False
+        while node is not None:
+            cached = known.get(node)
+            if cached is not None:
+                result = cached
+                break
             if self._is_furniture_itself(node):
-                return True
+                result = True
+                break
+            path.append(node)
             node = node.getparent()
-        return False
+        for node in path:
+            known[node] = result
+        return result
 
     def inside(self, el: etree._Element, container: etree._Element | None) -> bool:
         return container is not None and dom.within(el, container)
