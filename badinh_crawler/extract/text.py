@@ -20,22 +20,26 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\
 _MARK = "\x00"  # an inline element boundary, resolved by _resolve_marks
 
 
-#: the five tone marks of decomposed Vietnamese (NFD pages, windows-1258 text)
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+#: the acute tone mark, decomposed: found in any decomposed Vietnamese text (NFD pages, windows-1258)
+_ACUTE = "\u0301"
 
 
 def normalize_document(text: str) -> str:
     """NFC, no-break spaces to spaces: applied once to the whole decoded page."""
-    # (either way the result is the same; a str search per mark is faster than a regex)
-    if not any(mark in text for mark in _TONE_MARKS):
+    # (either way the result is the same: the test only picks the faster way)
+    if _ACUTE not in text:
         # (``normalize`` returns the text itself when its quick check says it is NFC already)
         text = unicodedata.normalize("NFC", text)
     else:
-        # normalisation never reaches across a "<" (an ASCII starter no mark composes with), so
-        # the markup-only pieces between two "<" are left as they are
-        parts = text.split("<")
+        # normalisation never reaches back across a "<" (an ASCII starter, composing with nothing
+        # before it), so each piece from one "<" to the next is normalised alone, and the
+        # markup-only (ASCII) pieces are left as they are
+        first, *parts = text.split("<")
         nfc = unicodedata.normalize
-        text = "<".join([part if part.isascii() else nfc("NFC", part) for part in parts])
+        pieces = [first if first.isascii() else nfc("NFC", first)]
+        for part in parts:
+            pieces.append("<" + part if part.isascii() else nfc("NFC", "<" + part))
+        text = "".join(pieces)
     return text.replace("\xa0", " ").replace("\u202f", " ")
 
 
