@@ -88,3 +88,24 @@ def test_boundary_marks_resolve_like_the_regex(text: str) -> None:
 )
 def test_clean_matches_the_regex_definition(text: str) -> None:
     assert clean(text) == _reference_clean(text)
+
+
+CUES = [dom.VIEW_TEXT, dom.ONLINE_TEXT, dom.RELATED_TEXT, dom.GALLERY_TEXT, dom.DATE_TEXT]
+CUE_PAGE = (
+    "<html><body><p>Các Tin khác</p><p>SỐ LƯỢT XEM: 4</p><p>lượt Xem</p><b>İstanbul Tháng 5</b>"
+    "<i>Đang Online</i><span>12/2021</span><span>tin KHÁC</span>x</body></html>"
+)
+
+
+@pytest.mark.parametrize("name", [*PAGES, "cues", "cues-dotted-i"])
+def test_cue_nodes_are_the_regex_matches(name: str) -> None:
+    # (a dotted capital I lower-cases to two characters: that page's cues use the regex)
+    synthetic = {"cues": CUE_PAGE.replace("İ", "I"), "cues-dotted-i": CUE_PAGE}
+    body = synthetic[name].encode() if name in synthetic else (FIXTURES / name / "page.html").read_bytes()
+    page = Page.build(dom.parse_html(decode_html(body)[0]), "https://example.org/")
+    nodes, joined, starts, lowered = page._body_index()
+    assert starts == [sum(len(n) + 1 for n in nodes[:i]) for i in range(len(nodes))]
+    for cue in CUES:
+        expected = [n for n in nodes if cue.pattern.search(n)]
+        assert dom.cue_nodes(cue, nodes, joined, starts, lowered) == expected
+        assert dom.cue_nodes(cue, nodes, joined, starts) == expected

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
 from typing import Any
 
 from lxml import etree
@@ -45,7 +47,7 @@ class Page:
     _body_start: int | None = None
     _queries: dict[int, list[Any]] = field(default_factory=dict)
     texts: TextCache = field(default_factory=TextCache)
-    _body_text: tuple[list[Any], str, list[int]] | None = None
+    _body_text: tuple[list[Any], str, list[int], str | None] | None = None
     _classes: ClassIndex | None = None
     _selected: dict[tuple[str, etree._Element], list[etree._Element]] = field(default_factory=dict)
 
@@ -131,16 +133,16 @@ class Page:
                     return text, el
         return None
 
-    def _body_index(self) -> tuple[list[Any], str, list[int]]:
-        """The body's text nodes, joined by "\\x00" (never in parsed text), with each one's offset."""
+    def _body_index(self) -> tuple[list[Any], str, list[int], str | None]:
+        """The body's text nodes, joined by "\\x00" (never in parsed text), with each one's offset,
+        and the joined text lower-cased (None when lower-casing changes its length)."""
         if self._body_text is None:
             nodes = dom.text_nodes(dom.BODY_TEXT, self.root)
-            starts: list[int] = []
-            offset = 0
-            for node in nodes:
-                starts.append(offset)
-                offset += len(node) + 1
-            self._body_text = (nodes, "\x00".join(nodes), starts)
+            # node i starts after the i nodes before it and their i separators
+            starts = list(map(add, accumulate(map(len, nodes), initial=0), range(len(nodes))))
+            joined = "\x00".join(nodes)
+            lowered = joined.lower()
+            self._body_text = (nodes, joined, starts, lowered if len(lowered) == len(joined) else None)
         return self._body_text
 
     def elements(self, xpath: etree.XPath) -> list[etree._Element]:
