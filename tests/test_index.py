@@ -109,3 +109,10 @@ def test_cue_nodes_are_the_regex_matches(name: str) -> None:
         expected = [n for n in nodes if cue.pattern.search(n)]
         assert dom.cue_nodes(cue, nodes, joined, starts, lowered) == expected
         assert dom.cue_nodes(cue, nodes, joined, starts) == expected
+
+
+@pytest.mark.parametrize("name", [*PAGES, "synthetic"])
+def test_has_block_is_its_xpath(name: str) -> None:
+    page = _page(name)
+    for el in page.root.iter():
+        assert dom.has_block(el) == bool(dom.HAS_BLOCK(el))

@@ -176,9 +176,18 @@ def text_nodes(xpath: etree.XPath, root: etree._Element) -> list[Any]:
     return [t for t in result if isinstance(t, str)] if isinstance(result, list) else []
 
 
+_HAS_BLOCK_TAGS = (
+    "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "section", "article"
+)  # fmt: skip
+
+
 def has_block(el: etree._Element) -> bool:
-    """True when ``el`` holds a block element (paragraph, list, table...)."""
-    return bool(HAS_BLOCK(el))
+    """True when ``el`` holds a block element (paragraph, list, table...): what :data:`HAS_BLOCK` says."""
+    found = el.iter(*_HAS_BLOCK_TAGS)
+    first = next(found, None)
+    if first is el:
+        first = next(found, None)
+    return first is not None
 
 
 def text_parent(node: object) -> etree._Element | None:

@@ -50,6 +50,7 @@ class Page:
     _body_text: tuple[list[Any], str, list[int], str | None] | None = None
     _classes: ClassIndex | None = None
     _selected: dict[tuple[str, etree._Element], list[etree._Element]] = field(default_factory=dict)
+    _absolute: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: etree._Element, url: str) -> Page:
@@ -155,7 +156,13 @@ class Page:
 
     # --- URLs -------------------------------------------------------------------------------
     def absolute(self, href: str | None) -> str | None:
-        return absolute(self.base_url, href)
+        """``href`` resolved against the page's base URL (each href resolved once per page)."""
+        if href is None:
+            return None
+        if href in self._absolute:
+            return self._absolute[href]
+        found = self._absolute[href] = absolute(self.base_url, href)
+        return found
 
     def canonical_url(self) -> str:
         if self.canonical:
