@@ -12,7 +12,7 @@ from badinh_crawler.extract import dom, markup
 from badinh_crawler.extract.classes import parse_selector
 from badinh_crawler.extract.encoding import decode_html
 from badinh_crawler.extract.page import Page
-from badinh_crawler.extract.text import _resolve_marks, class_tokens, clean
+from badinh_crawler.extract.text import TextCache, _resolve_marks, class_tokens, clean, element_lines, element_text
 
 PAGES = sorted(p.name for p in FIXTURES.iterdir() if (p / "page.html").exists())
 SELECTORS = sorted(
@@ -116,3 +116,14 @@ def test_has_block_is_its_xpath(name: str) -> None:
     page = _page(name)
     for el in page.root.iter():
         assert dom.has_block(el) == bool(dom.HAS_BLOCK(el))
+
+
+@pytest.mark.parametrize("name", [*PAGES, "synthetic"])
+def test_text_cache_is_element_text(name: str) -> None:
+    page = _page(name)
+    cache = TextCache()
+    # children first for half the elements, parents first for the others: the cache is order-free
+    elements = list(page.root.iter())
+    for el in elements[::2] + elements[::-2]:
+        assert cache.text(el) == element_text(el)
+        assert cache.lines(el) == element_lines(el)

@@ -101,7 +101,8 @@ class ClassIndex:
             order[el] = i
             value = el.get("class")
             if value:
-                for word in xml_words(value) if " " in value or not value.isprintable() else (value,):
+                # (in a printable value the only whitespace is " ": ``split`` splits as XPath does)
+                for word in value.split() if value.isprintable() else xml_words(value):
                     found = by_class.get(word)
                     if found is None:
                         by_class[word] = [el]

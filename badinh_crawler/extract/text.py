@@ -165,27 +165,30 @@ class TextCache:
         found = self._raw.get(el)
         if found is not None:
             return found
-        out: list[str] = []
-        if el.text:
-            out.append(el.text)
+        text = el.text
+        out: list[str] = [text] if text else []
+        append = out.append
+        raw = self._raw
         for child in el:
             tag = child.tag
             if isinstance(tag, str):
                 if tag == "br":
-                    out.append("\n")
+                    append("\n")
                 elif tag in _SKIP_TAGS or tag == "img":
                     pass
-                elif tag in BLOCK_TAGS:
-                    out.append("\n")
-                    out.append(self._marked(child))
-                    out.append("\n")
                 else:
-                    out.append(_MARK)
-                    out.append(self._marked(child))
-                    out.append(_MARK)
-            if child.tail:
-                out.append(child.tail)
-        found = self._raw[el] = "".join(out)
+                    inner = raw.get(child)
+                    if inner is None:
+                        # (a leaf's marked text is its text)
+                        inner = self._marked(child) if len(child) else (child.text or "")
+                    if tag in BLOCK_TAGS:
+                        out += ("\n", inner, "\n")
+                    else:
+                        out += (_MARK, inner, _MARK)
+            text = child.tail
+            if text:
+                append(text)
+        found = raw[el] = "".join(out)
         return found
 
     def text(self, el: etree._Element) -> str:
