@@ -7,12 +7,14 @@ import unicodedata
 
 import pytest
 from fixture_cases import FIXTURES
+from lxml import etree
 
 from badinh_crawler.extract import dom, markup
 from badinh_crawler.extract.classes import parse_selector
 from badinh_crawler.extract.encoding import decode_html
 from badinh_crawler.extract.page import Page
 from badinh_crawler.extract.text import TextCache, _resolve_marks, class_tokens, clean, element_lines, element_text
+from badinh_crawler.urls import absolute
 
 PAGES = sorted(p.name for p in FIXTURES.iterdir() if (p / "page.html").exists())
 SELECTORS = sorted(
@@ -127,3 +129,29 @@ def test_text_cache_is_element_text(name: str) -> None:
     for el in elements[::2] + elements[::-2]:
         assert cache.text(el) == element_text(el)
         assert cache.lines(el) == element_lines(el)
+
+
+HEAD_PAGE = (
+    '<html><head><base><base href="/a/"><meta name="Description" content=" x  y "><meta name="description" content="z">'
+    '<meta property="og:title"><link rel="Canonical" href="/no"><link rel="canonical"><link rel="canonical" href="b/c">'
+    '</head><body><meta itemprop="datePublished" content="2021-12-04"></body></html>'
+)
+
+
+@pytest.mark.parametrize("name", [*PAGES, "head"])
+def test_page_head_is_its_xpath(name: str) -> None:
+    body = HEAD_PAGE.encode() if name == "head" else (FIXTURES / name / "page.html").read_bytes()
+    root = dom.parse_html(decode_html(body)[0])
+    page = Page.build(root, "https://example.org/x/y")
+    meta: dict[str, str] = {}
+    for el in dom.elements(etree.XPath("//meta[@content]"), root):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key and key not in meta:
+            meta[key] = clean(el.get("content"))
+    assert page.meta == meta
+    bases = dom.text_nodes(etree.XPath("//base[@href]/@href"), root)
+    base = (absolute(page.url, bases[0]) or page.url) if bases else page.url
+    assert page.base_url == base
+    links = dom.text_nodes(etree.XPath("//link[@rel='canonical'][@href]/@href"), root)
+    resolved = absolute(base, links[0]) if links else None
+    assert page.canonical == (resolved if resolved and resolved.startswith(("http://", "https://")) else None)

@@ -55,20 +55,31 @@ class Page:
     @classmethod
     def build(cls, root: etree._Element, url: str) -> Page:
         meta: dict[str, str] = {}
-        for el in dom.elements(dom.META, root):
-            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-            if key and key not in meta:
-                meta[key] = clean(el.get("content"))
+        base_href: str | None = None
+        canonical_href: str | None = None
+        # one pass for what ``//meta[@content]``, ``//base[@href]/@href`` (the first) and
+        # ``//link[@rel='canonical'][@href]/@href`` (the first) select
+        for el in root.iter("meta", "base", "link"):
+            tag = el.tag
+            if tag == "meta":
+                content = el.get("content")
+                if content is not None:
+                    key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+                    if key and key not in meta:
+                        meta[key] = clean(content)
+            elif tag == "base":
+                if base_href is None:
+                    base_href = el.get("href")
+            elif canonical_href is None and el.get("rel") == "canonical":
+                canonical_href = el.get("href")
         base = url
-        for href in dom.text_nodes(dom.BASE, root):
-            base = absolute(url, str(href)) or url
-            break
+        if base_href is not None:
+            base = absolute(url, base_href) or url
         canonical = None
-        for href in dom.text_nodes(dom.CANONICAL, root):
-            resolved = absolute(base, str(href))
+        if canonical_href is not None:
+            resolved = absolute(base, canonical_href)
             if resolved and resolved.startswith(("http://", "https://")):
                 canonical = resolved
-            break
         return cls(root=root, url=url, base_url=base, meta=meta, canonical=canonical)
 
     # --- cached queries ---------------------------------------------------------------------
