@@ -173,7 +173,10 @@ def _cue_nodes_regex(cue: Cue, nodes: list[Any], joined: str, starts: list[int])
 def text_nodes(xpath: etree.XPath, root: etree._Element) -> list[Any]:
     """The text nodes (lxml "smart strings", with ``getparent``) an XPath evaluator returns."""
     result = xpath(root)
-    return [t for t in result if isinstance(t, str)] if isinstance(result, list) else []
+    if not isinstance(result, list):
+        return []
+    # (the evaluators passed here select text nodes or attributes: strings only)
+    return result
 
 
 _HAS_BLOCK_TAGS = (
