@@ -7,12 +7,14 @@ import unicodedata
 
 import pytest
 from fixture_cases import FIXTURES
+from lxml import etree
 
 from badinh_crawler.extract import dom, markup
 from badinh_crawler.extract.classes import parse_selector
 from badinh_crawler.extract.encoding import decode_html
 from badinh_crawler.extract.page import Page
-from badinh_crawler.extract.text import _resolve_marks, class_tokens, clean
+from badinh_crawler.extract.text import TextCache, _resolve_marks, class_tokens, clean, element_lines, element_text
+from badinh_crawler.urls import absolute
 
 PAGES = sorted(p.name for p in FIXTURES.iterdir() if (p / "page.html").exists())
 SELECTORS = sorted(
@@ -88,3 +90,68 @@ def test_boundary_marks_resolve_like_the_regex(text: str) -> None:
 )
 def test_clean_matches_the_regex_definition(text: str) -> None:
     assert clean(text) == _reference_clean(text)
+
+
+CUES = [dom.VIEW_TEXT, dom.ONLINE_TEXT, dom.RELATED_TEXT, dom.GALLERY_TEXT, dom.DATE_TEXT]
+CUE_PAGE = (
+    "<html><body><p>Các Tin khác</p><p>SỐ LƯỢT XEM: 4</p><p>lượt Xem</p><b>İstanbul Tháng 5</b>"
+    "<i>Đang Online</i><span>12/2021</span><span>tin KHÁC</span>x</body></html>"
+)
+
+
+@pytest.mark.parametrize("name", [*PAGES, "cues", "cues-dotted-i"])
+def test_cue_nodes_are_the_regex_matches(name: str) -> None:
+    # (a dotted capital I lower-cases to two characters: that page's cues use the regex)
+    synthetic = {"cues": CUE_PAGE.replace("İ", "I"), "cues-dotted-i": CUE_PAGE}
+    body = synthetic[name].encode() if name in synthetic else (FIXTURES / name / "page.html").read_bytes()
+    page = Page.build(dom.parse_html(decode_html(body)[0]), "https://example.org/")
+    nodes, joined, starts, lowered = page._body_index()
+    assert starts == [sum(len(n) + 1 for n in nodes[:i]) for i in range(len(nodes))]
+    for cue in CUES:
+        expected = [n for n in nodes if cue.pattern.search(n)]
+        assert dom.cue_nodes(cue, nodes, joined, starts, lowered) == expected
+        assert dom.cue_nodes(cue, nodes, joined, starts) == expected
+
+
+@pytest.mark.parametrize("name", [*PAGES, "synthetic"])
+def test_has_block_is_its_xpath(name: str) -> None:
+    page = _page(name)
+    for el in page.root.iter():
+        assert dom.has_block(el) == bool(dom.HAS_BLOCK(el))
+
+
+@pytest.mark.parametrize("name", [*PAGES, "synthetic"])
+def test_text_cache_is_element_text(name: str) -> None:
+    page = _page(name)
+    cache = TextCache()
+    # children first for half the elements, parents first for the others: the cache is order-free
+    elements = list(page.root.iter())
+    for el in elements[::2] + elements[::-2]:
+        assert cache.text(el) == element_text(el)
+        assert cache.lines(el) == element_lines(el)
+
+
+HEAD_PAGE = (
+    '<html><head><base><base href="/a/"><meta name="Description" content=" x  y "><meta name="description" content="z">'
+    '<meta property="og:title"><link rel="Canonical" href="/no"><link rel="canonical"><link rel="canonical" href="b/c">'
+    '</head><body><meta itemprop="datePublished" content="2021-12-04"></body></html>'
+)
+
+
+@pytest.mark.parametrize("name", [*PAGES, "head"])
+def test_page_head_is_its_xpath(name: str) -> None:
+    body = HEAD_PAGE.encode() if name == "head" else (FIXTURES / name / "page.html").read_bytes()
+    root = dom.parse_html(decode_html(body)[0])
+    page = Page.build(root, "https://example.org/x/y")
+    meta: dict[str, str] = {}
+    for el in dom.elements(etree.XPath("//meta[@content]"), root):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key and key not in meta:
+            meta[key] = clean(el.get("content"))
+    assert page.meta == meta
+    bases = dom.text_nodes(etree.XPath("//base[@href]/@href"), root)
+    base = (absolute(page.url, bases[0]) or page.url) if bases else page.url
+    assert page.base_url == base
+    links = dom.text_nodes(etree.XPath("//link[@rel='canonical'][@href]/@href"), root)
+    resolved = absolute(base, links[0]) if links else None
+    assert page.canonical == (resolved if resolved and resolved.startswith(("http://", "https://")) else None)

@@ -87,6 +87,12 @@ def test_normalize_document_is_nfc_without_nbsp(text: str) -> None:
     assert unicodedata.is_normalized("NFC", out) and "\xa0" not in out
 
 
+@given(st.text(alphabet=st.sampled_from("<>a eEoO\u0300\u0301\u0302\u0303\u0306\u0309\u0323\u031b\u0338\u1100\u1161\u11a8ơ\xa0")))
+def test_normalize_document_is_the_whole_document_nfc(text: str) -> None:
+    # decomposed pages are normalised piece by piece between "<": the same as the whole at once
+    assert normalize_document(text) == unicodedata.normalize("NFC", text).replace("\xa0", " ")
+
+
 # --- dates -----------------------------------------------------------------------------------------
 
 

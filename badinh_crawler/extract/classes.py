@@ -13,8 +13,6 @@ from functools import lru_cache
 
 from lxml import etree
 
-#: id attributes as "smart" strings: their owner element is ``getparent()``
-_IDS = etree.XPath("//@id")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _COMPOUND = re.compile(
     r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*|\*)?(?P<parts>(?:\.-?[_a-zA-Z][-\w]*|\[[a-zA-Z][-\w]*=[-\w]+\]|:last-child)*)"
@@ -40,18 +38,8 @@ def word_tokens(word: str) -> frozenset[str]:
     return frozenset(found)
 
 
-#: per token set (the frozensets of :mod:`.markup`), whether a class word carries one of its tokens
+#: per token set (the frozensets of :mod:`.markup`), whether a class word (or a whole id) carries one of its tokens
 _WORD_HITS: dict[frozenset[str], dict[str, bool]] = {}
-
-
-def _hits(word: str, words: frozenset[str]) -> bool:
-    hits = _WORD_HITS.get(words)
-    if hits is None or len(hits) > 50_000:
-        hits = _WORD_HITS[words] = {}
-    found = hits.get(word)
-    if found is None:
-        found = hits[word] = bool(word_tokens(word) & words)
-    return found
 
 
 @dataclass(frozen=True)
@@ -100,48 +88,52 @@ def parse_selector(selector: str) -> tuple[_Compound, ...] | None:
 
 
 class ClassIndex:
-    """Document order and class words of every element of a page (built in one pass)."""
+    """Document order, class words and ids of every element of a page (built in one pass)."""
 
     def __init__(self, root: etree._Element) -> None:
         self.root = root
         self.order: dict[etree._Element, int] = {}
         self.by_class: dict[str, list[etree._Element]] = {}
-        order, by_class = self.order, self.by_class
+        #: each id attribute's value with its element
+        self.ids: list[tuple[str, etree._Element]] = []
+        order, by_class, ids = self.order, self.by_class, self.ids
         for i, el in enumerate(root.iter()):
             order[el] = i
             value = el.get("class")
             if value:
-                for word in xml_words(value) if " " in value or not value.isprintable() else (value,):
+                # (in a printable value the only whitespace is " ": ``split`` splits as XPath does)
+                for word in value.split() if value.isprintable() else xml_words(value):
                     found = by_class.get(word)
                     if found is None:
                         by_class[word] = [el]
                     elif found[-1] is not el:
                         found.append(el)
+            value = el.get("id")
+            if value:
+                ids.append((value, el))
         self._carrying: dict[frozenset[str], set[etree._Element]] = {}
-        self._ids: list[tuple[list[str], etree._Element]] | None = None
-
-    def _id_words(self) -> list[tuple[list[str], etree._Element]]:
-        """Each id attribute's words with its element (read once per page)."""
-        if self._ids is None:
-            self._ids = []
-            found = _IDS(self.root)
-            for value in found if isinstance(found, list) else []:
-                owner = getattr(value, "getparent", lambda: None)()
-                if isinstance(value, str) and isinstance(owner, etree._Element):
-                    self._ids.append((xml_words(value), owner))
-        return self._ids
 
     # --- class / id tokens -----------------------------------------------------------------------
     def carrying_set(self, words: frozenset[str]) -> set[etree._Element]:
         """The elements with a class or id token in ``words``."""
         found = self._carrying.get(words)
         if found is None:
+            hits = _WORD_HITS.get(words)
+            if hits is None or len(hits) > 50_000:
+                hits = _WORD_HITS[words] = {}
             found = set()
             for word, elements in self.by_class.items():
-                if _hits(word, words):
+                hit = hits.get(word)
+                if hit is None:
+                    hit = hits[word] = bool(word_tokens(word) & words)
+                if hit:
                     found.update(elements)
-            for id_words, owner in self._id_words():
-                if any(_hits(w, words) for w in id_words):
+            for value, owner in self.ids:
+                # (the tokens of a whole id are those of its words together)
+                hit = hits.get(value)
+                if hit is None:
+                    hit = hits[value] = bool(word_tokens(value) & words)
+                if hit:
                     found.add(owner)
             self._carrying[words] = found
         return found

@@ -79,11 +79,20 @@ class Cue:
     the page's body text once, by :meth:`Page.nodes`.
     """
 
-    __slots__ = ("pattern",)
+    __slots__ = ("forms", "lowered", "pattern")
 
     def __init__(self, variants: Iterable[str]) -> None:
-        ordered = sorted(set(variants), key=len, reverse=True)
+        self.forms = frozenset(variants)
+        ordered = sorted(self.forms, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(v) for v in ordered))
+        # a text holding a form that contains another form holds that other form too: only the
+        # forms containing no other one need looking for
+        least = [v for v in self.forms if not any(w != v and w in v for w in self.forms)]
+        #: those forms lower-cased, each once: searched in the lower-cased text (None: use the regex)
+        self.lowered: tuple[str, ...] | None = tuple(sorted({v.lower() for v in least}))
+        if any(len(v.lower()) != len(v) or "\u03a3" in v for v in self.forms):
+            # (a capital sigma lower-cases by its context)
+            self.lowered = None
 
 
 def _label_cue(labels: tuple[str, ...]) -> Cue:
@@ -124,8 +133,29 @@ def elements(xpath: etree.XPath, root: etree._Element) -> list[etree._Element]:
     return [el for el in result if isinstance(el, etree._Element)] if isinstance(result, list) else []
 
 
-def cue_nodes(cue: Cue, nodes: list[Any], joined: str, starts: list[int]) -> list[Any]:
-    """The nodes (of ``nodes``, joined by "\\x00" into ``joined`` at offsets ``starts``) a cue matches."""
+def cue_nodes(cue: Cue, nodes: list[Any], joined: str, starts: list[int], lowered: str | None = None) -> list[Any]:
+    """The nodes (of ``nodes``, joined by "\\x00" into ``joined`` at offsets ``starts``) a cue matches.
+
+    ``lowered`` is ``joined.lower()`` when that has the same length (each character lower-cases to
+    one): the cue's forms are then found with str searches of their lower-cased spellings, each hit
+    kept when the text there is one of the forms as written.
+    """
+    if lowered is None or cue.lowered is None:
+        return _cue_nodes_regex(cue, nodes, joined, starts)
+    hit: set[int] = set()
+    forms = cue.forms
+    find = lowered.find
+    for low in cue.lowered:
+        size = len(low)
+        pos = find(low)
+        while pos >= 0:
+            if joined[pos : pos + size] in forms:
+                hit.add(bisect_right(starts, pos) - 1)
+            pos = find(low, pos + 1)
+    return [nodes[i] for i in sorted(hit)]
+
+
+def _cue_nodes_regex(cue: Cue, nodes: list[Any], joined: str, starts: list[int]) -> list[Any]:
     found: list[Any] = []
     search = cue.pattern.search
     pos = 0
@@ -143,12 +173,24 @@ def cue_nodes(cue: Cue, nodes: list[Any], joined: str, starts: list[int]) -> lis
 def text_nodes(xpath: etree.XPath, root: etree._Element) -> list[Any]:
     """The text nodes (lxml "smart strings", with ``getparent``) an XPath evaluator returns."""
     result = xpath(root)
-    return [t for t in result if isinstance(t, str)] if isinstance(result, list) else []
+    if not isinstance(result, list):
+        return []
+    # (the evaluators passed here select text nodes or attributes: strings only)
+    return result
+
+
+_HAS_BLOCK_TAGS = (
+    "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "section", "article"
+)  # fmt: skip
 
 
 def has_block(el: etree._Element) -> bool:
-    """True when ``el`` holds a block element (paragraph, list, table...)."""
-    return bool(HAS_BLOCK(el))
+    """True when ``el`` holds a block element (paragraph, list, table...): what :data:`HAS_BLOCK` says."""
+    found = el.iter(*_HAS_BLOCK_TAGS)
+    first = next(found, None)
+    if first is el:
+        first = next(found, None)
+    return first is not None
 
 
 def text_parent(node: object) -> etree._Element | None:

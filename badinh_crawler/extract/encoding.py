@@ -18,6 +18,13 @@ def _decode(body: bytes, encoding: str) -> str | None:
         return None
 
 
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
+
+
 def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding)``. Never fails: undecodable bytes become U+FFFD as a last resort."""
     if isinstance(body, str):
@@ -42,7 +49,8 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str
             # non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page claims: text in a
             # single-byte charset practically never does
             return utf8, "utf-8"
-        text = _decode(body, enc)
+        # (a UTF-8 declaration: the bytes are decoded already)
+        text = utf8 if utf8 is not None and _is_utf8(enc) else _decode(body, enc)
         if text is not None:
             return text, enc
     if utf8 is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
 from typing import Any
 
 from lxml import etree
@@ -39,31 +41,45 @@ class Page:
     widgets: set[etree._Element] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
     _furniture: dict[etree._Element, bool] = field(default_factory=dict)
+    #: is_furniture answers (element or an ancestor), valid while ``_furniture`` is
+    _furniture_chain: dict[etree._Element, bool] = field(default_factory=dict)
     _title_chain: set[etree._Element] = field(default_factory=set)
     _body_start: int | None = None
     _queries: dict[int, list[Any]] = field(default_factory=dict)
     texts: TextCache = field(default_factory=TextCache)
-    _body_text: tuple[list[Any], str, list[int]] | None = None
+    _body_text: tuple[list[Any], str, list[int], str | None] | None = None
     _classes: ClassIndex | None = None
     _selected: dict[tuple[str, etree._Element], list[etree._Element]] = field(default_factory=dict)
+    _absolute: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, root: etree._Element, url: str) -> Page:
         meta: dict[str, str] = {}
-        for el in dom.elements(dom.META, root):
-            key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
-            if key and key not in meta:
-                meta[key] = clean(el.get("content"))
+        base_href: str | None = None
+        canonical_href: str | None = None
+        # one pass for what ``//meta[@content]``, ``//base[@href]/@href`` (the first) and
+        # ``//link[@rel='canonical'][@href]/@href`` (the first) select
+        for el in root.iter("meta", "base", "link"):
+            tag = el.tag
+            if tag == "meta":
+                content = el.get("content")
+                if content is not None:
+                    key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+                    if key and key not in meta:
+                        meta[key] = clean(content)
+            elif tag == "base":
+                if base_href is None:
+                    base_href = el.get("href")
+            elif canonical_href is None and el.get("rel") == "canonical":
+                canonical_href = el.get("href")
         base = url
-        for href in dom.text_nodes(dom.BASE, root):
-            base = absolute(url, str(href)) or url
-            break
+        if base_href is not None:
+            base = absolute(url, base_href) or url
         canonical = None
-        for href in dom.text_nodes(dom.CANONICAL, root):
-            resolved = absolute(base, str(href))
+        if canonical_href is not None:
+            resolved = absolute(base, canonical_href)
             if resolved and resolved.startswith(("http://", "https://")):
                 canonical = resolved
-            break
         return cls(root=root, url=url, base_url=base, meta=meta, canonical=canonical)
 
     # --- cached queries ---------------------------------------------------------------------
@@ -129,16 +145,16 @@ class Page:
                     return text, el
         return None
 
-    def _body_index(self) -> tuple[list[Any], str, list[int]]:
-        """The body's text nodes, joined by "\\x00" (never in parsed text), with each one's offset."""
+    def _body_index(self) -> tuple[list[Any], str, list[int], str | None]:
+        """The body's text nodes, joined by "\\x00" (never in parsed text), with each one's offset,
+        and the joined text lower-cased (None when lower-casing changes its length)."""
         if self._body_text is None:
             nodes = dom.text_nodes(dom.BODY_TEXT, self.root)
-            starts: list[int] = []
-            offset = 0
-            for node in nodes:
-                starts.append(offset)
-                offset += len(node) + 1
-            self._body_text = (nodes, "\x00".join(nodes), starts)
+            # node i starts after the i nodes before it and their i separators
+            starts = list(map(add, accumulate(map(len, nodes), initial=0), range(len(nodes))))
+            joined = "\x00".join(nodes)
+            lowered = joined.lower()
+            self._body_text = (nodes, joined, starts, lowered if len(lowered) == len(joined) else None)
         return self._body_text
 
     def elements(self, xpath: etree.XPath) -> list[etree._Element]:
@@ -151,7 +167,13 @@ class Page:
 
     # --- URLs -------------------------------------------------------------------------------
     def absolute(self, href: str | None) -> str | None:
-        return absolute(self.base_url, href)
+        """``href`` resolved against the page's base URL (each href resolved once per page)."""
+        if href is None:
+            return None
+        if href in self._absolute:
+            return self._absolute[href]
+        found = self._absolute[href] = absolute(self.base_url, href)
+        return found
 
     def canonical_url(self) -> str:
         if self.canonical:
@@ -167,6 +189,7 @@ class Page:
         self.title_el = el
         self._title_chain = set(el.iterancestors()) | {el} if el is not None else set()
         self._furniture.clear()
+        self._furniture_chain.clear()
 
     def _is_furniture_itself(self, el: etree._Element) -> bool:
         cached = self._furniture.get(el)
@@ -187,11 +210,29 @@ class Page:
     def is_furniture(self, el: etree._Element, stop: etree._Element | None = None) -> bool:
         """True when ``el`` or an ancestor (below ``stop``) is menu, header, footer, widget..."""
         node: etree._Element | None = el
-        while node is not None and node is not stop:
+        if stop is not None:
+            while node is not None and node is not stop:
+                if self._is_furniture_itself(node):
+                    return True
+                node = node.getparent()
+            return False
+        # each element's own answer is kept once asked, so the whole chain's answer can be too
+        known = self._furniture_chain
+        path: list[etree._Element] = []
+        result = False
+        while node is not None:
+            cached = known.get(node)
+            if cached is not None:
+                result = cached
+                break
             if self._is_furniture_itself(node):
-                return True
+                result = True
+                break
+            path.append(node)
             node = node.getparent()
-        return False
+        for node in path:
+            known[node] = result
+        return result
 
     def inside(self, el: etree._Element, container: etree._Element | None) -> bool:
         return container is not None and dom.within(el, container)

@@ -20,10 +20,26 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\
 _MARK = "\x00"  # an inline element boundary, resolved by _resolve_marks
 
 
+#: the acute tone mark, decomposed: found in any decomposed Vietnamese text (NFD pages, windows-1258)
+_ACUTE = "\u0301"
+
+
 def normalize_document(text: str) -> str:
     """NFC, no-break spaces to spaces: applied once to the whole decoded page."""
-    if not unicodedata.is_normalized("NFC", text):
+    # (either way the result is the same: the test only picks the faster way)
+    if _ACUTE not in text:
+        # (``normalize`` returns the text itself when its quick check says it is NFC already)
         text = unicodedata.normalize("NFC", text)
+    else:
+        # normalisation never reaches back across a "<" (an ASCII starter, composing with nothing
+        # before it), so each piece from one "<" to the next is normalised alone, and the
+        # markup-only (ASCII) pieces are left as they are
+        first, *parts = text.split("<")
+        nfc = unicodedata.normalize
+        pieces = [first if first.isascii() else nfc("NFC", first)]
+        for part in parts:
+            pieces.append("<" + part if part.isascii() else nfc("NFC", "<" + part))
+        text = "".join(pieces)
     return text.replace("\xa0", " ").replace("\u202f", " ")
 
 
@@ -32,8 +48,8 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     if not text.isascii():
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
+        # (``normalize`` returns the text itself when its quick check says it is NFC already)
+        text = unicodedata.normalize("NFC", text)
         if not text.isprintable():
             # (a no-break space is whitespace: collapsing turns it into a space)
             text = _INVISIBLE.sub("", text)
@@ -149,27 +165,30 @@ class TextCache:
         found = self._raw.get(el)
         if found is not None:
             return found
-        out: list[str] = []
-        if el.text:
-            out.append(el.text)
+        text = el.text
+        out: list[str] = [text] if text else []
+        append = out.append
+        raw = self._raw
         for child in el:
             tag = child.tag
             if isinstance(tag, str):
                 if tag == "br":
-                    out.append("\n")
+                    append("\n")
                 elif tag in _SKIP_TAGS or tag == "img":
                     pass
-                elif tag in BLOCK_TAGS:
-                    out.append("\n")
-                    out.append(self._marked(child))
-                    out.append("\n")
                 else:
-                    out.append(_MARK)
-                    out.append(self._marked(child))
-                    out.append(_MARK)
-            if child.tail:
-                out.append(child.tail)
-        found = self._raw[el] = "".join(out)
+                    inner = raw.get(child)
+                    if inner is None:
+                        # (a leaf's marked text is its text)
+                        inner = self._marked(child) if len(child) else (child.text or "")
+                    if tag in BLOCK_TAGS:
+                        out += ("\n", inner, "\n")
+                    else:
+                        out += (_MARK, inner, _MARK)
+            text = child.tail
+            if text:
+                append(text)
+        found = raw[el] = "".join(out)
         return found
 
     def text(self, el: etree._Element) -> str:
