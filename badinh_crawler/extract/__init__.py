@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..records import QA, SCHEMA_VERSION, Article, BodyBlock, Record, Related, SiteStats
 from ..urls import looks_like_article, looks_like_listing
-from . import dom, fields, markup, qa, widgets
+from . import dom, fields, links, markup, qa, widgets
 from .body import BodyReader, attach_captions, attachments, mark_headings
 from .byline import Byline, merge, parse_byline, take_byline
 from .dom import ParseError, parse_html
@@ -35,6 +35,8 @@ class ExtractionResult:
     #: layout drift: selectors of a recognised era that matched nothing
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    #: where the page leads, when asked for (``extract_page(..., links_for=hosts)``)
+    navigation: links.Navigation | None = None
 
     def records(self) -> list[Record]:
         out: list[Record] = []
@@ -53,13 +55,22 @@ def extract(body: bytes | str, url: str, *, content_type: str | None = None, obs
 
 
 def extract_page(
-    body: bytes | str, url: str, *, content_type: str | None = None, observed_at: str | None = None
+    body: bytes | str,
+    url: str,
+    *,
+    content_type: str | None = None,
+    observed_at: str | None = None,
+    links_for: frozenset[str] | None = None,
 ) -> ExtractionResult:
-    """Extract one page. Raises :class:`ParseError` only when the bytes hold no HTML at all."""
+    """Extract one page. Raises :class:`ParseError` only when the bytes hold no HTML at all.
+
+    With ``links_for`` (the ``host[:port]`` set of "this site"), ``result.navigation`` also says where
+    the page leads (:func:`badinh_crawler.extract.links.navigation`), from the same parse."""
     text, encoding = decode_html(body, content_type)
     root = parse_html(text)
+    navigation = links.navigation(root, url, hosts=links_for) if links_for is not None else None
     page = Page.build(root, url)
-    result = ExtractionResult(url=url, encoding=encoding)
+    result = ExtractionResult(url=url, encoding=encoding, navigation=navigation)
 
     stats = widgets.visitor_stats(page)
     if stats is not None:

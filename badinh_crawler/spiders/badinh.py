@@ -107,7 +107,9 @@ class BadinhSpider(scrapy.Spider):
             return
         observed = now_iso()
         try:
-            result = extract_page(response.body, final_url, content_type=_content_type(response), observed_at=observed)
+            result = extract_page(
+                response.body, final_url, content_type=_content_type(response), observed_at=observed, links_for=self.allowed_hosts
+            )
         except ParseError as exc:
             stats.inc_value("badinh/failed/unparsable")
             logger.error("%s: not a readable HTML page: %s", final_url, exc)
@@ -132,7 +134,7 @@ class BadinhSpider(scrapy.Spider):
             item = dict(record)
             item["provenance"] = provenance
             records.append(item)
-        nav = discover(response.body, final_url, content_type=_content_type(response), hosts=self.allowed_hosts)
+        nav = result.navigation or Navigation()
         requests = list(self._follow(final_url, nav))
         # records go through the pipelines; the page is marked done when the last one has settled
         self.rt.expect(key if final_key == key else final_key, records, also=[key] if final_key != key else [])
