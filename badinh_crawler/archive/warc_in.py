@@ -19,6 +19,8 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from warcio.archiveiterator import ArchiveIterator
+
 from ..extract import ParseError, extract_page
 from ..urls import is_asset, is_attachment
 from ._scan import Damage, ScannedRecord, scan
@@ -62,6 +64,7 @@ Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 @dataclass(frozen=True)
 class _Origin:
     offset: int
+    index: int
     record_id: str
 
 
@@ -252,7 +255,7 @@ def _response_page(name: str, member: str | None, item: ScannedRecord) -> Archiv
 
 def _remember(index: dict[str, _Origin], item: ScannedRecord, page: ArchivedPage) -> None:
     headers = item.record.rec_headers
-    origin = _Origin(item.offset, page.provenance["record_id"])
+    origin = _Origin(item.offset, item.index, page.provenance["record_id"])
     index[f"id {origin.record_id}"] = origin
     digest = headers.get_header("WARC-Payload-Digest")
     if digest:
@@ -284,7 +287,7 @@ def _revisit_page(
         return ArchiveProblem(
             where, item.offset, "revisit", f"revisit of {target} skipped: its original record is not in this archive"
         )
-    original_headers, payload = _load(opener, origin.offset)
+    original_headers, payload = _load(opener, origin)
     body = decode_payload(
         payload,
         transfer_encoding=original_headers.get_header("Transfer-Encoding"),
@@ -295,14 +298,14 @@ def _revisit_page(
     return ArchivedPage(target, body, content_type or original_headers.get_header("Content-Type"), 200, provenance)
 
 
-def _load(opener: Opener, offset: int) -> tuple[Any, bytes]:
-    """HTTP headers and raw payload of the (already checked) record at ``offset``."""
-    from warcio.archiveiterator import ArchiveIterator
-
+def _load(opener: Opener, origin: _Origin) -> tuple[Any, bytes]:
+    """HTTP headers and raw payload of a record read before (and found whole then)."""
     with opener() as fh:
-        fh.seek(offset)
-        record = next(iter(ArchiveIterator(fh)))
-        return record.http_headers, record.raw_stream.read()
+        fh.seek(origin.offset)
+        for n, record in enumerate(ArchiveIterator(fh)):
+            if n == origin.index:
+                return record.http_headers, record.raw_stream.read()
+    raise ArchiveError(f"record {origin.record_id} is no longer at offset {origin.offset}")
 
 
 def _provenance(name: str, member: str | None, item: ScannedRecord) -> dict[str, Any]:
