@@ -71,7 +71,13 @@ def validate_bag(path: str | os.PathLike[str]) -> list[str]:
     try:
         bag.validate()
     except bagit.BagValidationError as exc:
-        problems.extend([str(d) for d in exc.details] or [str(exc.message)])
+        problems.extend(str(d) for d in exc.details)
+        if not exc.details:
+            problems.append(str(exc.message))
+            if "Oxum" in str(exc.message):  # files added or removed: say which
+                in_manifest_only, on_disk_only = bag.compare_manifests_with_fs()
+                problems.extend(f"{p} is in the manifest but not in the bag" for p in sorted(in_manifest_only))
+                problems.extend(f"{p} is in the bag but not in the manifest" for p in sorted(on_disk_only))
     except bagit.BagError as exc:
         problems.append(str(exc))
     return problems
