@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a file of 'URL<TAB>PATH' lines (relative paths are relative to the manifest); all pages in one process",
     )
     ex.add_argument("--quiet", action="store_true", help="do not print layout-drift warnings on stderr")
+    ex.add_argument(
+        "--warc",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="a WARC (.warc, .warc.gz) or WACZ file: every HTML response in it (repeatable)",
+    )
 
     cr = sub.add_parser(
         "crawl",
@@ -50,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
         "3 layout drift, 4 output directory locked by another run.",
     )
     add_crawl_arguments(cr)
+    exp = sub.add_parser(
+        "export",
+        help="package a run's output directory",
+        description="Package a run's output directory (JSON Lines, run.json, WARCs, the JSON Schemas) as a BagIt bag "
+        "with sha256 manifests; the bag is validated before the command returns.",
+    )
+    exp.add_argument("--bagit", type=Path, required=True, metavar="DEST", help="the bag to create (new or empty directory)")
+    exp.add_argument("outdir", type=Path, metavar="OUTDIR", help="the crawl's output directory")
+    exp.add_argument("--source-organization", help="bag-info Source-Organization")
+    exp.add_argument("--contact-email", help="bag-info Contact-Email")
     demo = sub.add_parser(
         "demo",
         help="crawl the bundled mirror of the portal, served on 127.0.0.1",
@@ -94,8 +112,8 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
     if args.url and len(args.paths) != 1:
         err.write("badinh-crawl extract: --url goes with exactly one PATH\n")
         return EXIT_USAGE
-    if not args.paths and args.manifest is None:
-        err.write("badinh-crawl extract: give PATH... or --manifest FILE\n")
+    if not args.paths and args.manifest is None and not args.warc:
+        err.write("badinh-crawl extract: give PATH..., --manifest FILE or --warc FILE\n")
         return EXIT_USAGE
     failed = pages = 0
     try:
@@ -129,10 +147,59 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
         if not args.quiet:
             for warning in result.warnings:
                 err.write(f"warning: {path}: layout drift: {warning}\n")
+    for archive in args.warc:
+        done, problems = _extract_archive(archive, args.quiet, out, err)
+        pages += done
+        failed += problems
     out.flush()
     if failed:
-        err.write(f"badinh-crawl extract: {failed} of {failed + pages} pages failed\n")
+        err.write(f"badinh-crawl extract: {failed} problems in {failed + pages} pages or archive parts\n")
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def _extract_archive(path: Path, quiet: bool, out: TextIO, err: TextIO) -> tuple[int, int]:
+    """(pages extracted, problems) of one WARC/WACZ; every readable record is extracted."""
+    from .archive.errors import ArchiveError, ArchiveProblem
+    from .archive.warc_in import extract_warc
+
+    pages = problems = 0
+    try:
+        for entry in extract_warc(path):
+            if isinstance(entry, ArchiveProblem):
+                if entry.kind == "unparsable" and entry.message.endswith("empty document"):
+                    if not quiet:  # a 200 with no body (an API's "no more items"): not a page
+                        err.write(f"warning: {entry}\n")
+                    continue
+                err.write(f"error: {entry}\n")
+                problems += 1
+                continue
+            pages += 1
+            out.write("".join(dumps(record) + "\n" for record in entry.records))  # type: ignore[arg-type]
+            if not quiet:
+                for warning in entry.warnings:
+                    err.write(f"warning: {entry.page.url}: layout drift: {warning}\n")
+    except (ArchiveError, OSError) as exc:
+        err.write(f"error: {path}: {exc}\n")
+        problems += 1
+    return pages, problems
+
+
+def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .archive.bagit_export import export_bagit, validate_bag
+
+    info = {"Source-Organization": args.source_organization, "Contact-Email": args.contact_email}
+    try:
+        bag = export_bagit(args.bagit, args.outdir, info={k: v for k, v in info.items() if v})
+    except (OSError, ValueError) as exc:
+        err.write(f"badinh-crawl export: {exc}\n")
+        return EXIT_FAILED
+    problems = validate_bag(bag)
+    if problems:
+        for problem in problems:
+            err.write(f"error: {bag}: {problem}\n")
+        return EXIT_FAILED
+    out.write(f"bag {bag} written and valid\n")
     return EXIT_OK
 
 
@@ -157,4 +224,6 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return run_crawl(args, out, err)
     if args.command == "demo":
         return run_demo(args, out, err)
+    if args.command == "export":
+        return _export(args, out, err)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

@@ -30,6 +30,13 @@ def add_crawl_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) 
     parser.add_argument("--out", type=Path, default=default_out, help="output directory (default: %(default)s)")
     if demo:
         return
+    parser.add_argument(
+        "--source", choices=("live", "wayback"), help="the live site (default) or the Wayback Machine's captures of it"
+    )
+    parser.add_argument("--from", dest="wayback_from", metavar="YYYY[MMDD]", help="wayback: captures from this date")
+    parser.add_argument("--to", dest="wayback_to", metavar="YYYY[MMDD]", help="wayback: captures up to this date")
+    parser.add_argument("--wayback-url", metavar="URL", help="wayback: the archive (default https://web.archive.org)")
+    parser.add_argument("--all-captures", action="store_true", help="wayback: every capture of a page, not only the newest")
     parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N responses")
     parser.add_argument("--since", metavar="YYYY-MM-DD", help="do not write articles published before this date")
     parser.add_argument("--full", action="store_true", help="fetch every page again, known articles included")
@@ -39,6 +46,7 @@ def add_crawl_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) 
     parser.add_argument("--concurrency", type=int, metavar="N", help="requests at a time per host (default: 1)")
     parser.add_argument("--recheck-days", type=int, metavar="N", help="recheck known articles of the last N days (0: never)")
     parser.add_argument("--site-stats", choices=SITE_STATS_MODES, help="site_stats records: once per run (default) or every page")
+    parser.add_argument("--warc-out", type=Path, metavar="DIR", help="also write every request/response as WARC 1.1 there")
     parser.add_argument("--log-file", type=Path, metavar="PATH", help="write the log there instead of standard error")
     parser.add_argument("--quiet", action="store_true", help="warnings and errors only, no progress display")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="any Scrapy or BADINH_* setting")
@@ -80,6 +88,26 @@ def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
         values["BADINH_RECHECK_DAYS"] = args.recheck_days
     if getattr(args, "site_stats", None):
         values["BADINH_SITE_STATS"] = args.site_stats
+    if getattr(args, "source", None):
+        values["BADINH_SOURCE"] = args.source
+    for flag, name in (("wayback_from", "BADINH_WAYBACK_FROM"), ("wayback_to", "BADINH_WAYBACK_TO")):
+        value = getattr(args, flag, None)
+        if value:
+            if not (value.isdigit() and len(value) in (4, 6, 8, 14)):
+                err.write(
+                    f"badinh-crawl crawl: --{flag.split('_')[1]} wants YYYY, YYYYMM, YYYYMMDD or 14 digits, not {value!r}\n"
+                )
+                return None
+            values[name] = value
+    if getattr(args, "wayback_url", None):
+        if not args.wayback_url.lower().startswith(("http://", "https://")):
+            err.write(f"badinh-crawl crawl: --wayback-url wants an http(s) URL, not {args.wayback_url!r}\n")
+            return None
+        values["BADINH_WAYBACK_URL"] = args.wayback_url
+    if getattr(args, "all_captures", False):
+        values["BADINH_ALL_CAPTURES"] = True
+    if getattr(args, "warc_out", None) is not None:
+        values["BADINH_WARC_OUT"] = str(args.warc_out)
     if getattr(args, "log_file", None) is not None:
         values["LOG_FILE"] = str(args.log_file)
     if getattr(args, "quiet", False):

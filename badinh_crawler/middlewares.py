@@ -9,12 +9,13 @@ import email.utils
 import logging
 from typing import Any
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request
 
 from .urls import canonicalize, host_key
 
-__all__ = ["HostGuard", "RedirectGate", "RetryAfter", "retry_after_seconds"]
+__all__ = ["HostGuard", "RedirectGate", "RetryAfter", "WarcRecorder", "retry_after_seconds"]
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +133,47 @@ def retry_after_seconds(value: bytes | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+class WarcRecorder:
+    """``BADINH_WARC_OUT``: every request and response, as fetched, into rolling WARC 1.1 files.
+
+    It sits before the redirect and decompression middlewares on the way back, so redirects, errors
+    and compressed bodies are recorded as they came (see the README on fidelity). The response's
+    WARC-Record-ID goes into ``request.meta["badinh_warc_id"]`` for the records' provenance."""
+
+    def __init__(self, crawler: Any, directory: str) -> None:
+        from .archive.warc_out import WarcWriter
+
+        self.crawler = crawler
+        max_bytes = crawler.settings.getint("BADINH_WARC_MAX_BYTES", 1_000_000_000)
+        self.writer = WarcWriter(directory, max_bytes=max_bytes, append=True)
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> WarcRecorder:
+        directory = crawler.settings.get("BADINH_WARC_OUT")
+        if not directory:
+            raise NotConfigured("BADINH_WARC_OUT is not set")
+        return cls(crawler, str(directory))
+
+    def process_response(self, request: Request, response: Any) -> Any:
+        encoded = bool(response.headers.get(b"Content-Encoding"))
+        record_id = self.writer.write_exchange(
+            response.url,
+            request.method,
+            request.headers,
+            request.body or b"",
+            response.status,
+            "",
+            response.headers,
+            response.body,
+            fetched_at=dt.datetime.now(dt.UTC),
+            body_decoded=not encoded,
+        )
+        request.meta["badinh_warc_id"] = record_id
+        self.crawler.stats.inc_value("badinh/warc/records")
+        return response
+
+    def close(self, spider: Any = None) -> None:
+        self.writer.close()

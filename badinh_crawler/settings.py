@@ -37,6 +37,8 @@ DOWNLOADER_MIDDLEWARES = {
     "badinh_crawler.middlewares.RedirectGate": 60,
     # after RetryMiddleware (550) on the way in, so before it on the way out
     "badinh_crawler.middlewares.RetryAfter": 560,
+    # before redirects (600) and decompression (590) on the way back: records what came over the wire
+    "badinh_crawler.middlewares.WarcRecorder": 650,
 }
 # no ftp:// or s3://; the badinh spider fetches only http(s) (HostGuard), file:// stays for
 # ``scrapy shell saved-page.html``
@@ -79,6 +81,16 @@ BADINH_DRIFT_MIN_PAGES = 3
 BADINH_DRIFT_MIN_TITLE = 0.9
 BADINH_DRIFT_MIN_DATE = 0.8
 BADINH_DRIFT_MIN_BODY = 0.9
+# where pages come from: "live" (the start URLs) or "wayback" (the archive's captures of their hosts)
+BADINH_SOURCE = "live"
+BADINH_WAYBACK_URL = "https://web.archive.org"
+BADINH_WAYBACK_FROM = None  # YYYY[MM[DD]]
+BADINH_WAYBACK_TO = None
+BADINH_ALL_CAPTURES = False  # every capture of a page, not only the newest
+BADINH_CDX_PAGE_SIZE = 1000  # CDX rows per request (paged with resume keys)
+# a directory: every request and response also goes into rolling WARC 1.1 files there
+BADINH_WARC_OUT = None
+BADINH_WARC_MAX_BYTES = 1_000_000_000
 # progress: "auto" (live line on a terminal, log lines otherwise), "tty", "log" or "off"
 BADINH_PROGRESS = "auto"
 BADINH_PROGRESS_INTERVAL = 10.0

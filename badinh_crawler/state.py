@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,15 @@ CREATE TABLE IF NOT EXISTS articles (
     last_checked TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS emitted (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS captures (
+    canonical TEXT NOT NULL,
+    timestamp TEXT NOT NULL,
+    original TEXT NOT NULL,
+    statuscode INTEGER,
+    mimetype TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (original, timestamp)
+);
 CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, committed INTEGER NOT NULL);
 """
 
@@ -120,6 +129,7 @@ class CrawlState:
                 self.db.execute("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE run_id = ?", (now_iso(), old))
             self.run_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:6]
             self.db.execute("DELETE FROM frontier")
+            self.db.execute("DELETE FROM captures")
             self.db.execute("INSERT INTO runs (run_id, started_at) VALUES (?, ?)", (self.run_id, now_iso()))
             return self.run_id, False
 
@@ -156,6 +166,19 @@ class CrawlState:
         ).fetchall()
         for key, method, url, body, kind in rows:
             yield FrontierEntry(key, method, url, body, kind)
+
+    def pending_of_kind(self, kind: str) -> int:
+        row = self.db.execute("SELECT COUNT(*) FROM frontier WHERE status = 'pending' AND kind = ?", (kind,)).fetchone()
+        return int(row[0])
+
+    # --- Wayback captures listed in this run ------------------------------------------------------
+    def add_captures(self, rows: Iterable[tuple[str, str, str, int | None, str, str]]) -> None:
+        with self._tx():
+            self.db.executemany("INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?)", list(rows))
+
+    def captures(self) -> list[tuple[str, str, str, int | None, str, str]]:
+        """(canonical, timestamp, original, statuscode, mimetype, digest) of every listed capture."""
+        return [tuple(row) for row in self.db.execute("SELECT * FROM captures ORDER BY canonical, timestamp")]  # type: ignore[misc]
 
     def frontier_counts(self) -> dict[str, int]:
         rows = self.db.execute("SELECT status, COUNT(*) FROM frontier WHERE run_id = ? GROUP BY status", (self.run_id,))

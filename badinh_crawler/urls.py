@@ -15,6 +15,7 @@ _DELTA = re.compile(r"(?:^|_)delta$")
 #: Liferay's prefix for the default language: "/vi/x" is the page "/x"
 _DEFAULT_LANGUAGE = re.compile(r"^/vi(?=/|$)", re.I)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_NEWSZONE_API = "/api/newszone/newszone"
 
 ARTICLE_PATH = re.compile(r"/-/(?:asset_publisher/[^/]+/content/|view_content/)|-\d{5,}\.htm$|/content/[^/]+$", re.I)
 LISTING_QUERY = re.compile(r"(?:^|&)(?:p_p_id=|_[^=]*_cur=|_[^=]*_delta=)", re.I)
@@ -72,6 +73,8 @@ def looks_like_listing(url: str) -> bool:
         return True
     if path.endswith(".htm") and not ARTICLE_PATH.search(path):
         return True  # a ".htm" platform zone page: articles end in -<id>.htm
+    if path.lower().endswith(_NEWSZONE_API):
+        return True  # the ".htm" platform's "load more" reply: a fragment of a zone's item list
     return bool(LISTING_QUERY.search(parts.query))
 
 

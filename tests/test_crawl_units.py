@@ -181,3 +181,29 @@ def test_crawl_usage_errors(argv: list[str], tmp_path: Path) -> None:
     err = io.StringIO()
     assert main([*argv, "--out", str(tmp_path / "o")], stdout=io.StringIO(), stderr=err) == EXIT_USAGE
     assert not (tmp_path / "o" / "state.sqlite").exists()
+
+
+def test_load_more_reply_is_never_an_article() -> None:
+    """Regression: a short "load more" reply came out as an article titled after its first teaser
+    when read back from a WARC (the crawl never extracts them, archive readers do)."""
+    from urllib.parse import urlencode
+
+    from badinh_crawler.extract import extract
+    from badinh_crawler.mirror import Mirror
+
+    site = Mirror(seed=11)
+    base = "http://127.0.0.1:8000"
+    replies = 0
+    for zone in ("/tin-tuc.htm", "/thong-bao.htm"):
+        page = site.render("GET", zone).with_base(base)
+        pager = discover(page.body, base + zone).api
+        assert pager is not None
+        index = pager.shown_index + 1
+        while True:
+            reply = site.render("POST", "/api/NewsZone/NewsZone", urlencode(pager.form(index)).encode()).with_base(base)
+            if not reply.body.strip():
+                break
+            replies += 1
+            assert [r for r in extract(reply.body, f"{base}/api/NewsZone/NewsZone") if r["type"] == "article"] == []
+            index += 1
+    assert replies >= 2

@@ -51,6 +51,7 @@ def test_url_shapes() -> None:
     assert looks_like_listing("https://h/")
     assert looks_like_listing("https://h/tin-tuc-su-kien.htm")
     assert looks_like_listing("https://h/tin?p_p_id=101&_101_cur=3")
+    assert looks_like_listing("https://h/api/NewsZone/NewsZone")  # the zone's "load more" fragment
 
 
 def test_decoding_order_bom_header_meta_detection() -> None:

@@ -21,6 +21,7 @@ from ..extract.links import ApiPager, Navigation, discover, listing_key
 from ..runtime import Runtime
 from ..state import FrontierEntry, now_iso
 from ..urls import canonicalize, host_key, looks_like_article, trap_reason
+from .wayback import WaybackSource
 
 __all__ = ["DEFAULT_START_URL", "BadinhSpider"]
 
@@ -36,7 +37,9 @@ def request_key(method: str, url: str, body: str = "") -> str:
 class BadinhSpider(scrapy.Spider):
     name = "badinh"
 
-    def __init__(self, start_urls: str | Iterable[str] | None = None, url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, start_urls: str | Iterable[str] | None = None, url: str | None = None, source: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         if isinstance(start_urls, str):
             urls = [u for u in start_urls.replace(",", " ").split() if u]
@@ -46,6 +49,8 @@ class BadinhSpider(scrapy.Spider):
             urls.append(url)
         self.start_urls = [canonicalize(u) for u in (urls or [DEFAULT_START_URL])]
         self.allowed_hosts = frozenset(host_key(u) for u in self.start_urls)
+        self.source = source
+        self.wayback: WaybackSource | None = None
         #: listing key -> item sets seen on its pages (Liferay serves the last page past the end)
         self._listing_pages: dict[str, set[frozenset[str]]] = {}
 
@@ -53,6 +58,13 @@ class BadinhSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BadinhSpider:
         spider: BadinhSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.rt = Runtime.of(crawler)
+        source = spider.source or crawler.settings.get("BADINH_SOURCE", "live")
+        if source not in ("live", "wayback"):
+            raise ValueError(f"source must be live or wayback, not {source!r}")
+        spider.source = source
+        if source == "wayback":
+            spider.wayback = WaybackSource(spider, crawler.settings)
+            spider.allowed_hosts = frozenset({spider.wayback.archive_host})  # only the archive is fetched
         spider.rt.hosts = spider.allowed_hosts
         return spider
 
@@ -69,12 +81,17 @@ class BadinhSpider(scrapy.Spider):
             logger.info("resuming run %s: %d requests left", self.rt.run_id, len(pending))
             for entry in pending:
                 yield self._request(entry)
+        if self.wayback is not None:
+            yield from self.wayback.start()
+            return
         for url in self.start_urls:
             entry = FrontierEntry(request_key("GET", url), "GET", url, "", "page")
             if self.rt.state.enqueue(entry):
                 yield self._request(entry)
 
     def _request(self, entry: FrontierEntry) -> Request:
+        if self.wayback is not None and entry.kind in ("cdx", "lookup", "capture"):
+            return self.wayback.request(entry)
         meta = {"badinh_key": entry.key, "badinh_kind": entry.kind}
         if entry.method == "POST":
             return Request(
@@ -129,6 +146,9 @@ class BadinhSpider(scrapy.Spider):
             "http_status": response.status,
             "run_id": self.rt.run_id,
         }
+        warc_id = response.meta.get("badinh_warc_id")
+        if warc_id:
+            provenance["warc_record_id"] = warc_id
         records: list[dict[str, Any]] = []
         for record in result.records():
             item = dict(record)
@@ -138,6 +158,52 @@ class BadinhSpider(scrapy.Spider):
         requests = list(self._follow(final_url, nav))
         # records go through the pipelines; the page is marked done when the last one has settled
         self.rt.expect(key if final_key == key else final_key, records, also=[key] if final_key != key else [])
+        yield from records
+        yield from requests
+
+    def parse_capture(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A capture's archived bytes: extracted as the page it was, with the capture's provenance."""
+        assert self.wayback is not None
+        key = str(response.meta["badinh_key"])
+        stats = self.crawler.stats
+        assert stats is not None
+        capture = self.wayback.capture_of(response)
+        if capture is None or not _is_html(response):
+            stats.inc_value("badinh/pages/not_html")
+            self.rt.state.mark(key, "skipped", "not an HTML capture")
+            return
+        original = capture.original if "://" in capture.original else "http://" + capture.original
+        provenance = self.wayback.provenance(capture, response.status)
+        warc_id = response.meta.get("badinh_warc_id")
+        if warc_id:
+            provenance["warc_record_id"] = warc_id
+        try:
+            result = extract_page(
+                response.body,
+                original,
+                content_type=_content_type(response),
+                observed_at=provenance["fetched_at"],
+                links_for=self.wayback.sites,
+            )
+        except ParseError as exc:
+            stats.inc_value("badinh/failed/unparsable")
+            logger.error("%s: not a readable HTML page: %s", response.url, exc)
+            self.rt.state.mark(key, "failed", f"unparsable: {exc}")
+            return
+        except Exception as exc:  # an extractor bug must not stop the crawl
+            stats.inc_value("badinh/failed/extraction_error")
+            logger.exception("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
+            self.rt.state.mark(key, "failed", f"extraction failed: {type(exc).__name__}: {exc}")
+            return
+        stats.inc_value("badinh/pages/parsed")
+        self._count_coverage(canonicalize(original), result)
+        records: list[dict[str, Any]] = []
+        for record in result.records():
+            item = dict(record)
+            item["provenance"] = provenance
+            records.append(item)
+        requests = list(self.wayback.lookups((result.navigation or Navigation()).pages))
+        self.rt.expect(key, records)
         yield from records
         yield from requests
 
