@@ -153,7 +153,8 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
         failed += problems
     out.flush()
     if failed:
-        err.write(f"badinh-crawl extract: {failed} problems in {failed + pages} pages or archive parts\n")
+        what = "pages or archive parts had problems" if args.warc else "pages failed"
+        err.write(f"badinh-crawl extract: {failed} of {failed + pages} {what}\n")
         return EXIT_FAILED
     return EXIT_OK
 

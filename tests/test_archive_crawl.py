@@ -126,3 +126,21 @@ def test_bagit_export_validates_and_detects_tampering(live: dict[str, Any], tmp_
     data[10] ^= 1
     target.write_bytes(bytes(data))
     assert validate_bag(bag)
+
+
+def test_corrupt_warc_gives_a_clear_error_and_the_rest(live: dict[str, Any], tmp_path: Path) -> None:
+    warc = sorted((live["out"] / "warc").glob("*.warc.gz"))[0]
+    data = warc.read_bytes()
+    # cut 300 bytes out of the middle of the file: one gzip member is truncated
+    middle = len(data) // 2
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(data[:middle] + data[middle + 300 :])
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = main(["extract", "--warc", str(damaged)], stdout=stdout, stderr=stderr)
+    assert status == 1
+    assert f"error: {damaged}: offset " in stderr.getvalue()
+    intact = main(["extract", "--warc", str(warc)], stdout=(whole := io.StringIO()), stderr=io.StringIO())
+    assert intact == 0
+    got = stdout.getvalue().splitlines()
+    want = whole.getvalue().splitlines()
+    assert 0 < len(want) - len(got) <= 30, "only the records of the damaged member are missing"
