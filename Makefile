@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test lint demo extract-seed clean
+.PHONY: venv test lint demo extract-seed fuzz clean
 
 $(BIN)/badinh-crawl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,18 @@ demo: venv
 ## extract the bundled seed page (the Ba Đình interview of December 2021) as JSON Lines
 extract-seed: venv
 	$(BIN)/badinh-crawl extract --url "$$($(BIN)/python -c 'import json;print(json.load(open("fixtures/seed-interview-liferay/meta.json"))["url"])')" fixtures/seed-interview-liferay/page.html
+
+## fuzz the extractor with atheris for FUZZ_TIME seconds (fixture pages as seed corpus; findings in fuzz/findings/)
+FUZZ_TIME ?= 300
+FUZZ_ARGS ?=
+fuzz: venv
+	$(BIN)/python -m pip install --quiet 'atheris>=2.3'
+	mkdir -p fuzz/corpus fuzz/findings
+	for page in fixtures/*/page.html fixtures/hostile/*/page.html; do \
+		cp "$$page" "fuzz/corpus/seed-$$(basename "$$(dirname "$$page")").html"; \
+	done
+	$(BIN)/python fuzz/fuzz_extract.py fuzz/corpus -dict=fuzz/extract.dict -max_total_time=$(FUZZ_TIME) \
+		-timeout=30 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=fuzz/findings/ $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output

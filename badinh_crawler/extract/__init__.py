@@ -20,7 +20,12 @@ from .dom import ParseError, parse_html
 from .encoding import decode_html
 from .page import Page
 
-__all__ = ["ExtractionResult", "ParseError", "extract", "extract_page"]
+__all__ = ["MAX_PAGE_BYTES", "ExtractionResult", "ParseError", "extract", "extract_page"]
+
+#: The largest page :func:`extract_page` reads, in bytes (characters for ``str`` input). Portal pages
+#: weigh 20-70 KB, a few MB with images pasted inline as base64; anything larger is refused with
+#: ``ParseError("page too large: ...")`` before it is decoded. A crawl should not download more.
+MAX_PAGE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -62,10 +67,13 @@ def extract_page(
     observed_at: str | None = None,
     links_for: frozenset[str] | None = None,
 ) -> ExtractionResult:
-    """Extract one page. Raises :class:`ParseError` only when the bytes hold no HTML at all.
+    """Extract one page. Raises :class:`ParseError` only when the bytes hold no HTML at all, or when
+    they exceed :data:`MAX_PAGE_BYTES`.
 
     With ``links_for`` (the ``host[:port]`` set of "this site"), ``result.navigation`` also says where
     the page leads (:func:`badinh_crawler.extract.links.navigation`), from the same parse."""
+    if len(body) > MAX_PAGE_BYTES:
+        raise ParseError(f"page too large: {len(body)} bytes, more than MAX_PAGE_BYTES ({MAX_PAGE_BYTES})")
     text, encoding = decode_html(body, content_type)
     root = parse_html(text)
     navigation = links.navigation(root, url, hosts=links_for) if links_for is not None else None
