@@ -144,6 +144,8 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
             continue
         pages += 1
         out.write("".join(dumps(record) + "\n" for record in result.records()))
+        for problem in result.problems:
+            err.write(f"warning: {path}: {problem}\n")
         if not args.quiet:
             for warning in result.warnings:
                 err.write(f"warning: {path}: layout drift: {warning}\n")

@@ -23,7 +23,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 BADINH_RETRY_AFTER_MAX = 120.0
 
 # --- caps: no page is bigger (decompressed too: a gzip bomb stops here), no redirect chain longer ---
-DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # = extract.MAX_PAGE_BYTES: nothing is fetched that could not be read
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
 

@@ -46,7 +46,8 @@ def canonicalize(url: str, *, keep_pagination: bool = True) -> str:
 
 
 def absolute(base: str, href: str | None) -> str | None:
-    """``href`` resolved against ``base``; None for empty, ``javascript:``, ``mailto:`` and ``#`` links."""
+    """``href`` resolved against ``base``; None for empty, ``javascript:``, ``mailto:`` and ``#`` links,
+    and for anything that does not resolve to an http(s) or file URL."""
     if not href:
         return None
     href = href.strip()
@@ -55,8 +56,11 @@ def absolute(base: str, href: str | None) -> str | None:
         return None
     try:
         joined = urljoin(base, href)
+        scheme = urlsplit(joined).scheme.lower()
     except ValueError:
         return None
+    if scheme not in ("http", "https", "file"):
+        return None  # "httos://", "ftp://", "htp:/"...: not a link a record can carry
     return joined.split("#", 1)[0]
 
 

@@ -207,3 +207,20 @@ def test_load_more_reply_is_never_an_article() -> None:
             assert [r for r in extract(reply.body, f"{base}/api/NewsZone/NewsZone") if r["type"] == "article"] == []
             index += 1
     assert replies >= 2
+
+
+def test_input_problems_are_reported_not_hidden() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import hostile_pages
+
+    from badinh_crawler.extract import ParseError, extract_page
+
+    url = f"{BASE}/tin-tuc-su-kien/-/asset_publisher/Ok4xgRzWdTXn/content/sau"
+    deep = extract_page(hostile_pages.nesting_10000_around_body(), url)
+    assert deep.article is not None and deep.article["body_text"]
+    assert any("nested deeper than 256 levels" in p for p in deep.problems)
+    with pytest.raises(ParseError, match="not HTML: the bytes are a PNG image"):
+        extract_page(b"\x89PNG\r\n\x1a\n" + bytes(200), url, content_type="text/html")
+    assert extract_page(b"<html><body><p>ok</p></body></html>", url).problems == []

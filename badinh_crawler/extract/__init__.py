@@ -16,8 +16,8 @@ from ..urls import looks_like_article, looks_like_listing
 from . import dom, fields, links, markup, qa, widgets
 from .body import BodyReader, attach_captions, attachments, mark_headings
 from .byline import Byline, merge, parse_byline, take_byline
-from .dom import ParseError, parse_html
-from .encoding import decode_html
+from .dom import ParseError, parse_html_checked
+from .encoding import binary_kind, decode_html
 from .page import Page
 
 __all__ = ["MAX_PAGE_BYTES", "ExtractionResult", "ParseError", "extract", "extract_page"]
@@ -40,6 +40,8 @@ class ExtractionResult:
     #: layout drift: selectors of a recognised era that matched nothing
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    #: what was wrong with the input and how it was read anyway (deep nesting...)
+    problems: list[str] = field(default_factory=list)
     #: where the page leads, when asked for (``extract_page(..., links_for=hosts)``)
     navigation: links.Navigation | None = None
 
@@ -74,11 +76,15 @@ def extract_page(
     the page leads (:func:`badinh_crawler.extract.links.navigation`), from the same parse."""
     if len(body) > MAX_PAGE_BYTES:
         raise ParseError(f"page too large: {len(body)} bytes, more than MAX_PAGE_BYTES ({MAX_PAGE_BYTES})")
+    if isinstance(body, bytes):
+        kind = binary_kind(body)
+        if kind is not None:
+            raise ParseError(f"not HTML: the bytes are {kind}")
     text, encoding = decode_html(body, content_type)
-    root = parse_html(text)
+    root, problems = parse_html_checked(text)
     navigation = links.navigation(root, url, hosts=links_for) if links_for is not None else None
     page = Page.build(root, url)
-    result = ExtractionResult(url=url, encoding=encoding, navigation=navigation)
+    result = ExtractionResult(url=url, encoding=encoding, navigation=navigation, problems=problems)
 
     stats = widgets.visitor_stats(page)
     if stats is not None:

@@ -26,17 +26,53 @@ class ParseError(ValueError):
 
 def parse_html(text: str) -> etree._Element:
     """Parse decoded page text into an lxml tree without comments, scripts or styles."""
+    return parse_html_checked(text)[0]
+
+
+#: characters that are never text: NUL (lxml would make it U+FFFD) and zero-width marks, which
+#: would hide labels such as "Đang truy cập" from the cue search
+_INVISIBLE = re.compile("[\x00\u200b\u200c\u200d\u2060\ufeff]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+#: the same tag, or the same few tags, opened (or closed) 200 times or more in a row: nesting the
+#: parser would cut at depth 256 (a run of one repeated unit of 1-8 tags)
+_OPEN_RUN = re.compile(r"((?:<[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?>\s*){1,8}?)\1{40,}")
+_CLOSE_RUN = re.compile(r"((?:</[A-Za-z][A-Za-z0-9]*\s*>\s*){1,8}?)\1{40,}")
+
+
+def parse_html_checked(text: str) -> tuple[etree._Element, list[str]]:
+    """:func:`parse_html`, plus what had to be done to the input to read it (for the run's log)."""
+    problems: list[str] = []
+    if _INVISIBLE.search(text):
+        text = _INVISIBLE.sub("", text)
+    if text.lstrip()[:5].lower() == "<?xml":
+        text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses a str that declares an encoding
     text = normalize_document(text)
     if not text.strip():
         raise ParseError("empty document")
+    root = _parse(text)
+    if _too_deep():
+        # 10,000 nested tags: keep the content, collapse each run of nested tags to one level
+        flat = _CLOSE_RUN.sub(r"\1", _OPEN_RUN.sub(r"\1", text))
+        root = _parse(flat)
+        problems.append("markup nested deeper than 256 levels: each run of repeated nested tags was read as one level")
+        if _too_deep():
+            problems.append("markup still nested too deep after that: the end of the page may be missing")
+    etree.strip_elements(root, *NON_CONTENT_TAGS, with_tail=False)
+    return root, problems
+
+
+def _parse(text: str) -> etree._Element:
     try:
         root = etree.fromstring(text, _PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(str(exc)) from exc
     if root is None:
         raise ParseError("no HTML element could be parsed")
-    etree.strip_elements(root, *NON_CONTENT_TAGS, with_tail=False)
     return root
+
+
+def _too_deep() -> bool:
+    return any("Excessive depth" in entry.message for entry in _PARSER.error_log)
 
 
 @cache

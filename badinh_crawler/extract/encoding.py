@@ -60,3 +60,32 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str
         if text is not None:
             return text, enc
     return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+#: leading bytes of files that are never a page, whatever their Content-Type says
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "an executable"),
+)
+
+
+def binary_kind(body: bytes) -> str | None:
+    """What ``body`` is when it is binary data rather than text (served as text/html or not)."""
+    head = body[:4096].lstrip()
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP image"
+    if read_bom(head)[0] is None and head.count(b"\x00") > 16:
+        return "binary data (NUL bytes)"
+    return None

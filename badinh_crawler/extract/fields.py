@@ -8,7 +8,7 @@ from lxml import etree
 
 from . import dom, markup
 from .dates import DateMatch, date_from_htm_url, find_date, iso_to_vn, parse_date_text
-from .numbers import parse_count, view_count_in
+from .numbers import parse_count, view_count_in, view_text_in
 from .page import Page
 from .text import clean
 
@@ -289,7 +289,9 @@ def published(page: Page) -> tuple[DateMatch | None, str | None]:
 
 
 def view_count(page: Page) -> tuple[int | None, str | None]:
-    """The article's own view counter (never a related snippet's)."""
+    """The article's own view counter (never a related snippet's). A counter whose number is not a
+    count ("1.2.3.4") gives (None, the text as shown)."""
+    shown: str | None = None
     if page.layout is not None and page.layout.view_count:
         found = page.first_text(page.layout.view_count, page.in_article)
         if found is not None:
@@ -297,17 +299,21 @@ def view_count(page: Page) -> tuple[int | None, str | None]:
             if count is not None:
                 page.consumed.add(found[1])
                 return count, found[0]
+            shown = view_text_in(found[0])
     for node in page.nodes(dom.VIEW_TEXT):
         holder = dom.text_parent(node)
         if holder is None or not page.in_article(holder) or not page.after_title(holder):
             continue
         if not page.outside_body_or_head(holder):
             continue
-        found_count = view_count_in(dom.short_context(holder, 160, page.text))
+        context = dom.short_context(holder, 160, page.text)
+        found_count = view_count_in(context)
         if found_count is not None:
             page.consumed.add(holder)
             return found_count
-    return None, None
+        if shown is None:
+            shown = view_text_in(context)
+    return None, shown
 
 
 # --- category --------------------------------------------------------------------------------

@@ -44,3 +44,14 @@ def view_count_in(text: str | None) -> tuple[int, str] | None:
             if count is not None:
                 return count, m.group(0).strip()
     return None
+
+
+def view_text_in(text: str | None) -> str | None:
+    """A labelled view counter as shown, even when its number is not a count ("Lượt xem: 1.2.3.4")."""
+    if not text:
+        return None
+    for pattern in (_VIEWS_AFTER, _VIEWS_BEFORE):
+        m = pattern.search(text)
+        if m is not None:
+            return m.group(0).strip()
+    return None

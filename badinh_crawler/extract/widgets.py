@@ -150,15 +150,15 @@ def _date_lines(el: etree._Element) -> int:
 
 
 def _items(page: Page, box: etree._Element) -> list[etree._Element]:
-    holders: list[etree._Element] = []
+    holders: dict[etree._Element, None] = {}  # ordered, with O(1) membership
     #: date lines inside each element of the box (what _date_lines would count)
     counts: dict[etree._Element, int] = {}
     for node in dom.text_nodes(dom.ALL_TEXT, box):
         # a snippet's date line is short; a date inside its teaser is not its date
         if _DMY.search(str(node)) and len(str(node).strip()) < 60:
             holder = dom.text_parent(node)
-            if holder is not None and holder not in holders:
-                holders.append(holder)
+            if holder is not None:
+                holders.setdefault(holder)
             el = holder
             while el is not None:
                 counts[el] = counts.get(el, 0) + 1
@@ -166,7 +166,7 @@ def _items(page: Page, box: etree._Element) -> list[etree._Element]:
                     break
                 el = el.getparent()
     if holders:
-        items: list[etree._Element] = []
+        items: dict[etree._Element, None] = {}
         for holder in holders:
             item = holder
             parent = item.getparent()
@@ -176,9 +176,8 @@ def _items(page: Page, box: etree._Element) -> list[etree._Element]:
                 if (counts.get(parent, 0) if inside else _date_lines(parent)) > 1:
                     break
                 item, parent = parent, parent.getparent()
-            if item not in items:
-                items.append(item)
-        return items
+            items.setdefault(item)
+        return list(items)
     lis = [li for li in box.iter("li") if li.find(".//a") is not None]
     if lis:
         return lis

@@ -138,6 +138,9 @@ class BadinhSpider(scrapy.Spider):
             self._settle_page([key, final_key], "failed", f"extraction failed: {type(exc).__name__}: {exc}")
             return
         stats.inc_value("badinh/pages/parsed")
+        for problem in result.problems:
+            stats.inc_value("badinh/pages/repaired_input")
+            logger.warning("%s: %s", final_url, problem)
         self._count_coverage(final_url, result)
         provenance = {
             "source": "live",
