@@ -35,7 +35,7 @@ extract-seed: venv
 FUZZ_TIME ?= 300
 FUZZ_ARGS ?=
 fuzz: venv
-	$(BIN)/python -m pip install --quiet 'atheris>=2.3'
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
 	mkdir -p fuzz/corpus fuzz/findings
 	for page in fixtures/*/page.html fixtures/hostile/*/page.html; do \
 		cp "$$page" "fuzz/corpus/seed-$$(basename "$$(dirname "$$page")").html"; \
