@@ -79,35 +79,42 @@ class RedirectGate:
 
 
 class RetryAfter:
-    """429 and 503 answers with ``Retry-After``: slow the host down to what it asks (up to
-    ``BADINH_RETRY_AFTER_MAX`` seconds), wait, then retry; a longer wait is not honoured, the
-    request fails and is counted."""
+    """Retries that do not hammer a struggling server.
+
+    429 and 503 answers with ``Retry-After``: the host is slowed down to what it asks (up to
+    ``BADINH_RETRY_AFTER_MAX`` seconds), the request waits, then is retried; a longer wait is not
+    honoured, the request fails and is counted. Other retryable answers (``RETRY_HTTP_CODES``) are
+    retried after an exponential backoff: ``BADINH_RETRY_BACKOFF`` seconds, doubled at each retry."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.cap = crawler.settings.getfloat("BADINH_RETRY_AFTER_MAX", 120.0)
+        self.backoff = crawler.settings.getfloat("BADINH_RETRY_BACKOFF", 1.0)
+        self.codes = {int(c) for c in crawler.settings.getlist("RETRY_HTTP_CODES")}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryAfter:
         return cls(crawler)
 
     async def process_response(self, request: Request, response: Any) -> Any:
-        if response.status not in (429, 503):
+        if response.status not in self.codes or request.meta.get("dont_retry"):
             return response
-        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        wait = retry_after_seconds(response.headers.get(b"Retry-After")) if response.status in (429, 503) else None
         if wait is None:
-            return response
+            return await self._backoff(request, response)
         stats = self.crawler.stats
         if wait > self.cap:
             stats.inc_value("badinh/retry_after/too_long")
             logger.warning(
                 "%s: HTTP %d asks to wait %.0f s (over %.0f s): not retried", request.url, response.status, wait, self.cap
             )
+            request.meta["dont_retry"] = True
             return response
         from scrapy.downloadermiddlewares.retry import get_retry_request
 
         retry = get_retry_request(request, spider=self.crawler.spider, reason=f"HTTP {response.status} Retry-After")
         if retry is None:
+            request.meta["dont_retry"] = True  # given up (and logged) above: not again below
             return response
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(downloader.get_slot_key(request))
@@ -115,6 +122,22 @@ class RetryAfter:
             slot.delay = wait  # the host asked for it: slower for the rest of the run
         stats.inc_value("badinh/retry_after/honoured")
         logger.info("%s: HTTP %d, Retry-After %.0f s: waiting, then retrying", request.url, response.status, wait)
+        await asyncio.sleep(wait)
+        return retry
+
+    async def _backoff(self, request: Request, response: Any) -> Any:
+        if self.backoff <= 0:
+            return response  # RetryMiddleware retries at once
+        from scrapy.downloadermiddlewares.retry import get_retry_request
+
+        tries = int(request.meta.get("retry_times", 0))
+        retry = get_retry_request(request, spider=self.crawler.spider, reason=f"HTTP {response.status}")
+        if retry is None:
+            request.meta["dont_retry"] = True  # given up (and logged) above: not again below
+            return response
+        wait = min(self.backoff * 2**tries, self.cap)
+        self.crawler.stats.inc_value("badinh/retry/backoff")
+        logger.info("%s: HTTP %d: retrying in %.1f s", request.url, response.status, wait)
         await asyncio.sleep(wait)
         return retry
 

@@ -21,6 +21,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # a 429/503 asking to wait longer than this (seconds) is not retried
 BADINH_RETRY_AFTER_MAX = 120.0
+# other retryable answers wait this long before their first retry, doubled at each retry (0: at once)
+BADINH_RETRY_BACKOFF = 1.0
 
 # --- caps: no page is bigger (decompressed too: a gzip bomb stops here), no redirect chain longer ---
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # = extract.MAX_PAGE_BYTES: nothing is fetched that could not be read
