@@ -46,8 +46,9 @@ class BadinhSpider(scrapy.Spider):
             urls.append(url)
         self.start_urls = [canonicalize(u) for u in (urls or [DEFAULT_START_URL])]
         self.allowed_hosts = frozenset(host_key(u) for u in self.start_urls)
-        #: listing key -> item sets seen on its pages (Liferay serves the last page past the end)
-        self._listing_pages: dict[str, set[frozenset[str]]] = {}
+        #: listing key -> hashes of the item sets seen on its pages (Liferay serves the last page
+        #: past the end); hashes rather than the sets: a few bytes per listing page of the run
+        self._listing_pages: dict[str, set[int]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BadinhSpider:
@@ -223,9 +224,10 @@ class BadinhSpider(scrapy.Spider):
         if not items:
             return False
         seen = self._listing_pages.setdefault(listing, set())
-        if items in seen:
+        digest = hash(items)
+        if digest in seen:
             return True
-        seen.add(items)
+        seen.add(digest)
         return False
 
     # --- bookkeeping ----------------------------------------------------------------------------
