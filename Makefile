@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test lint demo extract-seed clean
+.PHONY: venv test lint demo extract-seed bench clean
 
 $(BIN)/badinh-crawl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,14 @@ demo: venv
 extract-seed: venv
 	$(BIN)/badinh-crawl extract --url "$$($(BIN)/python -c 'import json;print(json.load(open("fixtures/seed-interview-liferay/meta.json"))["url"])')" fixtures/seed-interview-liferay/page.html
 
+## the benchmarks (about 40 min): extraction, dates, crawl; rewrites their sections of benchmarks/RESULTS.md.
+## The crawl benchmark needs nginx (Debian: apt-get install -y nginx). BENCH_ARGS="--crawl-sizes 2000,10000" to shorten.
+$(VENV)/.bench: $(BIN)/badinh-crawl pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output benchmarks/.corpus

@@ -35,18 +35,24 @@ def _ampm(t: datetime) -> str:
 #: (name, numeric?, has time?, formatter, fixture it is seen in)
 FORMATS: list[tuple[str, bool, bool, Callable[[datetime], str], str]] = [
     ("dd/mm/yyyy", True, False, lambda t: f"{t:%d/%m/%Y}", "related dates, e.g. liferay-listing-page2"),
-    ("dd/mm/yyyy | hh:mm AM", True, True, lambda t: f"{t:%d/%m/%Y} | {_ampm(t)}", "seed-interview-liferay"),
-    ("hh:mm AM, dd/mm/yyyy", True, True, lambda t: f"{_ampm(t)}, {t:%d/%m/%Y}", "unknown-medias-cms-2024"),
-    ("hh:mm | dd/mm/yyyy", True, True, lambda t: f"{t:%H:%M | %d/%m/%Y}", "unknown-bootstrap-news"),
+    ("dd/mm/yyyy | hh:mm AM", True, True, lambda t: f"{t:%d/%m/%Y} | {_ampm(t)}", "liferay-news-one-image"),
+    ("hh:mm AM, dd/mm/yyyy", True, True, lambda t: f"{_ampm(t)}, {t:%d/%m/%Y}", "unknown-div-soup"),
+    ("hh:mm | dd/mm/yyyy", True, True, lambda t: f"{t:%H:%M | %d/%m/%Y}", "htm-interview-strong"),
     ("hh:mm, dd/mm/yyyy", True, True, lambda t: f"{t:%H:%M, %d/%m/%Y}", "htm-zone-listing (news-time title)"),
-    ("dd/mm/yyyy - hh:mm", True, True, lambda t: f"{t:%d/%m/%Y - %H:%M}", "htm-* articles"),
+    ("dd/mm/yyyy - hh:mm", True, True, lambda t: f"{t:%d/%m/%Y - %H:%M}", "unknown-table-layout"),
     ("dd/mm/yyyy hh:mm", True, True, lambda t: f"{t:%d/%m/%Y %H:%M}", "htm-article-figures"),
-    ("dd/mm/yyyy hh:mm:ss", True, True, lambda t: f"{t:%d/%m/%Y %H:%M:%S}", "unknown-div-soup (Cập nhật:)"),
+    ("dd/mm/yyyy hh:mm:ss", True, True, lambda t: f"{t:%d/%m/%Y %H:%M:%S}", "unknown-medias-cms-2024"),
     ("Weekday, dd/mm/yyyy hh:mm", True, True, lambda t: f"{WEEKDAYS[t.weekday()]}, {t:%d/%m/%Y %H:%M}", "htm-migrated-short-id"),
-    ("Weekday, dd/mm/yyyy - hh:mm", True, True, lambda t: f"{WEEKDAYS[t.weekday()]}, {t:%d/%m/%Y - %H:%M}", "unknown-table"),
-    ("ISO 8601 +07:00", True, True, lambda t: f"{t:%Y-%m-%dT%H:%M:%S}+07:00", "meta article:published_time"),
+    (
+        "Weekday, dd/mm/yyyy - hh:mm",
+        True,
+        True,
+        lambda t: f"{WEEKDAYS[t.weekday()]}, {t:%d/%m/%Y - %H:%M}",
+        "liferay-interview-class-marked",
+    ),
+    ("ISO 8601 +07:00", True, True, lambda t: f"{t:%Y-%m-%dT%H:%M:%S}+07:00", "htm-interview-strong"),
     ("lúc hh:mm ngày dd/mm/yyyy", False, True, lambda t: f"lúc {t:%H:%M} ngày {t:%d/%m/%Y}", "unknown-interview-text-only"),
-    ("ngày d tháng m năm yyyy", False, False, lambda t: f"ngày {t.day} tháng {t.month} năm {t.year}", "liferay-news-bare"),
+    ("ngày d tháng m năm yyyy", False, False, lambda t: f"ngày {t.day} tháng {t.month} năm {t.year}", "unknown-bootstrap-news"),
 ]
 
 
