@@ -7,14 +7,15 @@ Run (from a folder without a scrapy.cfg, so that only Scrapy's defaults apply):
 Its link rule is the crawler's own, ``badinh_crawler.extract.links.discover`` (one lxml parse and
 the same canonical URLs, pagination, trap and host rules, and the ".htm" "load more" POSTs), so both
 spiders fetch the same pages; it extracts no record, keeps no state and uses Scrapy's default
-in-memory duplicate filter instead of the crawler's SQLite frontier.
+in-memory duplicate filter instead of the crawler's SQLite frontier. Like the crawler, it fetches
+nothing off the start URL's host, redirects included (``allowed_domains``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Request, Response
@@ -30,6 +31,8 @@ class NoopSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.start_urls = [canonicalize(start_url)]
         self.hosts = frozenset(host_key(u) for u in self.start_urls)
+        # Scrapy's offsite filter, for redirects too (the mirror's link to another site answers 302)
+        self.allowed_domains = [urlsplit(u).hostname or "" for u in self.start_urls]
         self._listing_pages: dict[str, set[frozenset[str]]] = {}
 
     def _ctype(self, response: Response) -> str | None:

@@ -25,6 +25,8 @@ from ..urls import canonicalize, host_key, looks_like_article, trap_reason
 __all__ = ["DEFAULT_START_URL", "BadinhSpider"]
 
 DEFAULT_START_URL = "https://badinh.hanoi.gov.vn/"
+#: Scrapy priority of article requests over listing pages, pagination and the "load more" API
+ARTICLE_PRIORITY = 1
 logger = logging.getLogger(__name__)
 
 
@@ -77,6 +79,10 @@ class BadinhSpider(scrapy.Spider):
 
     def _request(self, entry: FrontierEntry) -> Request:
         meta = {"badinh_key": entry.key, "badinh_kind": entry.kind}
+        # articles first: Scrapy's queue is last-in first-out, and a listing page's "next page"
+        # link comes after its articles, so without this the crawl runs down the pagination and
+        # the queue holds an article request per article of the site (memory grows with the site)
+        priority = ARTICLE_PRIORITY if entry.kind == "article" else 0
         if entry.method == "POST":
             return Request(
                 entry.url,
@@ -87,8 +93,9 @@ class BadinhSpider(scrapy.Spider):
                 errback=self.failed,
                 meta=meta,
                 dont_filter=True,
+                priority=priority,
             )
-        return Request(entry.url, callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
+        return Request(entry.url, callback=self.parse, errback=self.failed, meta=meta, dont_filter=True, priority=priority)
 
     # --- pages ----------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
