@@ -60,6 +60,7 @@ def versions() -> str:
 def run(name: str, argv: list[str]) -> str:
     command = " ".join([PY, *argv])
     print(f"== {name}: {command}", flush=True)
+    where = f"Machine: {machine()}. Versions: {versions()}."
     started = time.perf_counter()
     out = subprocess.run([sys.executable, *argv], cwd=HERE.parent, capture_output=True, text=True)
     if out.returncode != 0:
@@ -68,10 +69,7 @@ def run(name: str, argv: list[str]) -> str:
     print(out.stdout, flush=True)
     took = time.perf_counter() - started
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"Run {stamp} by `make bench` ({took / 60:.1f} min). Machine: {machine()}. Versions: {versions()}.\n\n"
-        f"```\n{out.stdout.rstrip()}\n```\n"
-    )
+    return f"Finished {stamp}, by `make bench` ({took / 60:.1f} min). {where}\n\n```\n{out.stdout.rstrip()}\n```\n"
 
 
 def replace_section(text: str, name: str, body: str) -> str:
