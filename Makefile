@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv test lint demo extract-seed fuzz clean
+.PHONY: venv test lint demo extract-seed fuzz bench clean
 
 $(BIN)/badinh-crawl: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,5 +43,14 @@ fuzz: venv
 	$(BIN)/python fuzz/fuzz_extract.py fuzz/corpus -dict=fuzz/extract.dict -max_total_time=$(FUZZ_TIME) \
 		-timeout=30 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=fuzz/findings/ $(FUZZ_ARGS)
 
+## the benchmarks (about 40 min): extraction, dates, crawl; rewrites their sections of benchmarks/RESULTS.md.
+## The crawl benchmark needs nginx (Debian: apt-get install -y nginx). BENCH_ARGS="--crawl-sizes 2000,10000" to shorten.
+$(VENV)/.bench: $(BIN)/badinh-crawl pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis demo-output benchmarks/.corpus

@@ -13,6 +13,7 @@ import logging
 import os
 import sqlite3
 import unicodedata
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +120,9 @@ class OutputPipeline(_Stage):
     def __init__(self, runtime: Runtime, stats: Any) -> None:
         super().__init__(runtime, stats)
         self.files = _Files.of(runtime)
-        #: article url -> the version written or confirmed in this run ("" = skipped)
-        self.versions: dict[str, str] = {}
+        #: article url -> the version written or confirmed in this run ("" = skipped), for the
+        #: article's qa and related records, which follow it through the pipelines
+        self.versions = _Recent(VERSIONS_KEPT)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -223,6 +225,32 @@ class OutputPipeline(_Stage):
     def _duplicate(self, record_type: str, why: str) -> Duplicate:
         self.stats.inc_value(f"badinh/duplicates/{record_type}")
         return Duplicate(f"{record_type} not written: {why}")
+
+
+#: articles whose version is kept for their qa and related records: a page's records come through
+#: the pipelines right after its article (items of one callback, at most CONCURRENT_ITEMS of a few
+#: responses interleaved), so the last few thousand are plenty, and the memory of a run stays flat
+VERSIONS_KEPT = 4096
+
+
+class _Recent:
+    """A mapping that keeps only the ``limit`` keys set last."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._data: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, key: str) -> str | None:
+        return self._data.get(key)
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self._data[key] = value
+        self._data.move_to_end(key)
+        if len(self._data) > self.limit:
+            self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 class _Files:

@@ -26,6 +26,8 @@ from .wayback import WaybackSource
 __all__ = ["DEFAULT_START_URL", "BadinhSpider"]
 
 DEFAULT_START_URL = "https://badinh.hanoi.gov.vn/"
+#: Scrapy priority of article requests over listing pages, pagination and the "load more" API
+ARTICLE_PRIORITY = 1
 logger = logging.getLogger(__name__)
 
 
@@ -51,8 +53,9 @@ class BadinhSpider(scrapy.Spider):
         self.allowed_hosts = frozenset(host_key(u) for u in self.start_urls)
         self.source = source
         self.wayback: WaybackSource | None = None
-        #: listing key -> item sets seen on its pages (Liferay serves the last page past the end)
-        self._listing_pages: dict[str, set[frozenset[str]]] = {}
+        #: listing key -> hashes of the item sets seen on its pages (Liferay serves the last page
+        #: past the end); hashes rather than the sets: a few bytes per listing page of the run
+        self._listing_pages: dict[str, set[int]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BadinhSpider:
@@ -93,6 +96,10 @@ class BadinhSpider(scrapy.Spider):
         if self.wayback is not None and entry.kind in ("cdx", "lookup", "capture"):
             return self.wayback.request(entry)
         meta = {"badinh_key": entry.key, "badinh_kind": entry.kind}
+        # articles first: Scrapy's queue is last-in first-out, and a listing page's "next page"
+        # link comes after its articles, so without this the crawl runs down the pagination and
+        # the queue holds an article request per article of the site (memory grows with the site)
+        priority = ARTICLE_PRIORITY if entry.kind == "article" else 0
         if entry.method == "POST":
             return Request(
                 entry.url,
@@ -103,8 +110,9 @@ class BadinhSpider(scrapy.Spider):
                 errback=self.failed,
                 meta=meta,
                 dont_filter=True,
+                priority=priority,
             )
-        return Request(entry.url, callback=self.parse, errback=self.failed, meta=meta, dont_filter=True)
+        return Request(entry.url, callback=self.parse, errback=self.failed, meta=meta, dont_filter=True, priority=priority)
 
     # --- pages ----------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
@@ -292,9 +300,10 @@ class BadinhSpider(scrapy.Spider):
         if not items:
             return False
         seen = self._listing_pages.setdefault(listing, set())
-        if items in seen:
+        digest = hash(items)
+        if digest in seen:
             return True
-        seen.add(items)
+        seen.add(digest)
         return False
 
     # --- bookkeeping ----------------------------------------------------------------------------

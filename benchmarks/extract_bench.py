@@ -1,0 +1,116 @@
+"""Extraction on the generated corpus: bare lxml parse vs our full extraction vs trafilatura, per page.
+
+Run: .venv/bin/python benchmarks/extract_bench.py [--pages 1000] [--runs 3] [--trafilatura-runs 1] [--seed 7]
+
+One process, one run. For each page of the corpus (see ``corpus.py``: both eras, 40-150 KB) the
+three are timed alternately, run by run, so that all three see the same machine load:
+
+(a) ``lxml.html.document_fromstring(bytes)``: the floor;
+(b) ``extract_page(bytes, url, content_type=...)`` and its ``records()``: every record type;
+(c) ``trafilatura.extract(bytes, url=url, with_metadata=True, output_format="json")``.
+
+Each page's time is the median of its runs; the report gives the median over pages of each, and
+the median of the per-page ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import lxml
+import trafilatura
+from lxml import html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import load
+
+from badinh_crawler.extract import extract_page
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def machine_line() -> str:
+    import os
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {platform.machine()}, {cpu}, Linux {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=3, help="runs of (a) and (b) per page")
+    parser.add_argument("--trafilatura-runs", type=int, default=1, help="runs of (c) per page")
+    args = parser.parse_args()
+    corpus = load(args.pages, args.seed)
+    rows = []
+    started = time.perf_counter()
+    for page in corpus:
+        body, url, ct = page.body, page.url, page.content_type
+        extract_page(body, url, content_type=ct).records()  # warm-up (caches of the layout tables)
+        parse_t: list[float] = []
+        ours_t: list[float] = []
+        traf_t: list[float] = []
+        for run in range(max(args.runs, args.trafilatura_runs)):
+            if run < args.runs:
+                parse_t.append(_timed(lambda body=body: html.document_fromstring(body)))
+                ours_t.append(_timed(lambda body=body, url=url, ct=ct: extract_page(body, url, content_type=ct).records()))
+            if run < args.trafilatura_runs:
+                traf_t.append(
+                    _timed(
+                        lambda body=body, url=url: trafilatura.extract(body, url=url, with_metadata=True, output_format="json")
+                    )
+                )
+        rows.append((page, statistics.median(parse_t), statistics.median(ours_t), statistics.median(traf_t)))
+    elapsed = time.perf_counter() - started
+
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    sizes = [len(p.body) / 1024 for p, *_ in rows]
+    print(f"machine: {machine_line()}")
+    print(f"versions: lxml {lxml.__version__}, trafilatura {trafilatura.__version__}")
+    print(f"corpus: {len(rows)} pages, KB min {min(sizes):.1f} / median {med(sizes):.1f} / max {max(sizes):.1f}")
+    print(f"{'pages':22} {'n':>5} {'lxml ms':>8} {'ours ms':>8} {'traf ms':>8} {'ours/lxml':>10} {'traf/ours':>10}")
+    groups: dict[str, list[tuple[Any, float, float, float]]] = {"all": rows}
+    for era in ("liferay", "htm", "other"):
+        picked = [r for r in rows if r[0].era == era]
+        if picked:
+            groups[era] = picked
+    for name, group in groups.items():
+        p = med([r[1] for r in group]) * 1000
+        o = med([r[2] for r in group]) * 1000
+        t = med([r[3] for r in group]) * 1000
+        ours_lxml = med([r[2] / r[1] for r in group])
+        traf_ours = med([r[3] / r[2] for r in group])
+        print(f"{name:22} {len(group):5d} {p:8.3f} {o:8.3f} {t:8.3f} {ours_lxml:9.2f}x {traf_ours:9.1f}x")
+    print("(ms: median over pages of each page's median; ratios: median over pages of the per-page ratio)")
+    print(f"wall time {elapsed:.0f} s")
+    print(
+        f"command: .venv/bin/python benchmarks/extract_bench.py --pages {args.pages} --runs {args.runs} "
+        f"--trafilatura-runs {args.trafilatura_runs} --seed {args.seed}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

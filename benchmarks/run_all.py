@@ -1,0 +1,105 @@
+"""Run the three benchmarks and rewrite their sections of ``benchmarks/RESULTS.md``.
+
+Run: make bench        (or: .venv/bin/python benchmarks/run_all.py [--only extract,dates,crawl] [--crawl-sizes ...])
+
+Each benchmark's output goes between its ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``
+markers, with the machine, the versions and the exact command; everything outside the markers
+(the analysis, the profiles, the history of earlier rounds) is left as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+PY = ".venv/bin/python"
+
+
+def machine() -> str:
+    import psutil
+
+    cpu = ""
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    memory = psutil.virtual_memory().total / 2**30
+    load = os.getloadavg()[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.machine()}, Linux {platform.release()}, "
+        f"Python {platform.python_version()}; load average {load:.2f} at the start"
+    )
+
+
+def versions() -> str:
+    import dateparser
+    import lxml
+    import scrapy
+    import trafilatura
+
+    nginx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().removeprefix("nginx version: ")
+    return (
+        f"lxml {lxml.__version__}, trafilatura {trafilatura.__version__}, dateparser {dateparser.__version__}, "
+        f"Scrapy {scrapy.__version__}, {nginx}"
+    )
+
+
+def run(name: str, argv: list[str]) -> str:
+    command = " ".join([PY, *argv])
+    print(f"== {name}: {command}", flush=True)
+    where = f"Machine: {machine()}. Versions: {versions()}."
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, *argv], cwd=HERE.parent, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.stderr.write(out.stdout + out.stderr)
+        raise SystemExit(f"{name} failed (exit {out.returncode})")
+    print(out.stdout, flush=True)
+    took = time.perf_counter() - started
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"Finished {stamp}, by `make bench` ({took / 60:.1f} min). {where}\n\n```\n{out.stdout.rstrip()}\n```\n"
+
+
+def replace_section(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(<!-- /bench:{name} -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"RESULTS.md has no <!-- bench:{name} --> section")
+    return pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--only", default="extract,dates,crawl")
+    parser.add_argument("--pages", type=int, default=1000, help="corpus pages of the extraction benchmark")
+    parser.add_argument("--crawl-sizes", default="2000,10000,50000")
+    args = parser.parse_args()
+    wanted = args.only.split(",")
+    sections: dict[str, str] = {}
+    if "extract" in wanted:
+        sections["extract"] = run("extraction", ["benchmarks/extract_bench.py", "--pages", str(args.pages)])
+    if "dates" in wanted:
+        sections["dates"] = run("dates", ["benchmarks/dates_bench.py"])
+    if "crawl" in wanted:
+        sections["crawl"] = run("crawl", ["benchmarks/crawl_bench.py", "--sizes", args.crawl_sizes])
+    text = RESULTS.read_text(encoding="utf-8")
+    for name, body in sections.items():
+        text = replace_section(text, name, body)
+    RESULTS.write_text(text, encoding="utf-8")
+    print(f"rewrote {', '.join(sections)} in {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
