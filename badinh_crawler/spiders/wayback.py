@@ -47,6 +47,7 @@ class WaybackSource:
         self.sites = frozenset(host_key(u) for u in spider.start_urls)
         #: canonical URLs already listed or looked up (not to be looked up again)
         self.known: set[str] = set()
+        self._picked = False
 
     @property
     def archive_host(self) -> str:
@@ -92,18 +93,27 @@ class WaybackSource:
             if state.enqueue(entry):
                 yield self.request(entry)
         state.mark(key, "done")
-        yield from self.pick()
+        if response.meta.get("badinh_kind") == "lookup":
+            # one page looked up: its own captures, picked at once
+            yield from self._fetch(pick_captures(captures, all_captures=self.all_captures))
+        else:
+            yield from self.pick()
 
     def pick(self) -> Iterator[Request]:
-        """Once no listing or look-up is pending: the captures to fetch, each page once."""
+        """Once the whole listing is in (once per process): the captures to fetch, each page once."""
         state = self.spider.rt.state
-        if state.pending_of_kind("cdx") or state.pending_of_kind("lookup"):
+        if self._picked or state.pending_of_kind("cdx"):
             return
+        self._picked = True
         rows = state.captures()
         picked = pick_captures(
             (Capture(ts, original, status, mime, digest) for _, ts, original, status, mime, digest in rows),
             all_captures=self.all_captures,
         )
+        yield from self._fetch(picked)
+
+    def _fetch(self, picked: list[Capture]) -> Iterator[Request]:
+        state = self.spider.rt.state
         for capture in picked:
             self.known.add(canonicalize(capture.original))
             url = raw_url(self.base, capture)
