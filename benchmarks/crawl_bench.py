@@ -13,7 +13,8 @@ ROBOTSTXT_OBEY=True:
   folder without a scrapy.cfg (Scrapy's defaults otherwise).
 
 Pages per second: requests nginx served during the run divided by the time from its first to its
-last request (nginx's access log, ``$msec``). Peak RSS: the child's ``ru_maxrss`` (``os.wait4``).
+last request (nginx's access log, ``$msec``). Peak RSS: the child's VmHWM (``/proc/PID/status``, read
+every 0.1 s until it exits).
 CPU ms per page: the child's user + system time (``os.wait4``) over those requests; unlike pages per
 second it hardly moves when other jobs share the machine. Sizes up to ``--once-above`` pages are run
 ``--repeats`` times, the two sides alternately (noop, ours, noop, ours...); each side's best run
@@ -237,20 +238,43 @@ def _log_lines(path: Path, offset: int) -> tuple[list[str], int]:
 def run_child(name: str, cmd: list[str], cwd: Path, access_log: Path, log: Path) -> Run:
     offset = access_log.stat().st_size if access_log.exists() else 0
     start = time.perf_counter()
+    peak_kib = 0
     with log.open("wb") as out:
         child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            peak_kib = max(peak_kib, _peak_rss_kib(child.pid))
+            time.sleep(0.1)
+        child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
     time.sleep(0.2)  # nginx writes its log line after the response
     lines, _ = _log_lines(access_log, offset)
     stamps = [float(line.split()[0]) for line in lines]
     statuses = Counter(f"{line.split()[2]} {line.split()[1]}" for line in lines)
-    # ru_maxrss is in KiB on Linux; requests to /_api are nginx talking to itself
+    # requests to /_api are nginx talking to itself
     api_hops = statuses.pop("GET 404/_api", 0)
     requests = len(lines) - sum(n for k, n in statuses.items() if k.endswith("_api")) - api_hops
     seconds = (max(stamps) - min(stamps)) if stamps else 0.0
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(name, requests, statuses, seconds, wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+    return Run(name, requests, statuses, seconds, wall, cpu, peak_kib / 1024, os.waitstatus_to_exitcode(status))
+
+
+def _peak_rss_kib(pid: int) -> int:
+    """The process's peak RSS so far (VmHWM, KiB), 0 once it is gone.
+
+    Not ``ru_maxrss``: Linux carries the RSS a child had between fork and exec (a copy of this
+    process, with its mirror of 50,000 articles) into the child's ``ru_maxrss``; VmHWM belongs to
+    the program the child runs."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def bench_size(pages: int, seed: int, profile: bool, repeats: int) -> tuple[Site, list[Run], int]:

@@ -69,7 +69,8 @@ def run(name: str, argv: list[str]) -> str:
     print(out.stdout, flush=True)
     took = time.perf_counter() - started
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"Finished {stamp}, by `make bench` ({took / 60:.1f} min). {where}\n\n```\n{out.stdout.rstrip()}\n```\n"
+    runner = " ".join([PY, "benchmarks/run_all.py", *sys.argv[1:]])  # `make bench` runs it without arguments
+    return f"Finished {stamp}, by `{runner}` ({took / 60:.1f} min). {where}\n\n```\n{out.stdout.rstrip()}\n```\n"
 
 
 def replace_section(text: str, name: str, body: str) -> str:
