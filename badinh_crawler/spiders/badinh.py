@@ -16,7 +16,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from ..extract import ParseError, extract_page
+from ..extract import ExtractionResult, ParseError, extract_page
 from ..extract.links import ApiPager, Navigation, discover, listing_key
 from ..runtime import Runtime
 from ..state import FrontierEntry, now_iso
@@ -131,25 +131,9 @@ class BadinhSpider(scrapy.Spider):
             self._settle_page([key, final_key], "skipped", f"not HTML: {_content_type(response)}")
             return
         observed = now_iso()
-        try:
-            result = extract_page(
-                response.body, final_url, content_type=_content_type(response), observed_at=observed, links_for=self.allowed_hosts
-            )
-        except ParseError as exc:
-            stats.inc_value("badinh/failed/unparsable")
-            logger.error("%s: not a readable HTML page: %s", final_url, exc)
-            self._settle_page([key, final_key], "failed", f"unparsable: {exc}")
+        result = self._extract(response, final_url, [key, final_key], observed, self.allowed_hosts)
+        if result is None:
             return
-        except Exception as exc:  # an extractor bug must not stop the crawl: name the page, go on
-            stats.inc_value("badinh/failed/extraction_error")
-            logger.exception("%s: extraction failed: %s: %s", final_url, type(exc).__name__, exc)
-            self._settle_page([key, final_key], "failed", f"extraction failed: {type(exc).__name__}: {exc}")
-            return
-        stats.inc_value("badinh/pages/parsed")
-        for problem in result.problems:
-            stats.inc_value("badinh/pages/repaired_input")
-            logger.warning("%s: %s", final_url, problem)
-        self._count_coverage(final_url, result)
         provenance = {
             "source": "live",
             "fetched_url": response.url,
@@ -160,11 +144,7 @@ class BadinhSpider(scrapy.Spider):
         warc_id = response.meta.get("badinh_warc_id")
         if warc_id:
             provenance["warc_record_id"] = warc_id
-        records: list[dict[str, Any]] = []
-        for record in result.records():
-            item = dict(record)
-            item["provenance"] = provenance
-            records.append(item)
+        records = _stamped(result, provenance)
         nav = result.navigation or Navigation()
         requests = list(self._follow(final_url, nav))
         # records go through the pipelines; the page is marked done when the last one has settled
@@ -188,31 +168,10 @@ class BadinhSpider(scrapy.Spider):
         warc_id = response.meta.get("badinh_warc_id")
         if warc_id:
             provenance["warc_record_id"] = warc_id
-        try:
-            result = extract_page(
-                response.body,
-                original,
-                content_type=_content_type(response),
-                observed_at=provenance["fetched_at"],
-                links_for=self.wayback.sites,
-            )
-        except ParseError as exc:
-            stats.inc_value("badinh/failed/unparsable")
-            logger.error("%s: not a readable HTML page: %s", response.url, exc)
-            self.rt.state.mark(key, "failed", f"unparsable: {exc}")
+        result = self._extract(response, original, [key], provenance["fetched_at"], self.wayback.sites)
+        if result is None:
             return
-        except Exception as exc:  # an extractor bug must not stop the crawl
-            stats.inc_value("badinh/failed/extraction_error")
-            logger.exception("%s: extraction failed: %s: %s", response.url, type(exc).__name__, exc)
-            self.rt.state.mark(key, "failed", f"extraction failed: {type(exc).__name__}: {exc}")
-            return
-        stats.inc_value("badinh/pages/parsed")
-        self._count_coverage(canonicalize(original), result)
-        records: list[dict[str, Any]] = []
-        for record in result.records():
-            item = dict(record)
-            item["provenance"] = provenance
-            records.append(item)
+        records = _stamped(result, provenance)
         requests = list(self.wayback.lookups((result.navigation or Navigation()).pages))
         self.rt.expect(key, records)
         yield from records
@@ -306,6 +265,31 @@ class BadinhSpider(scrapy.Spider):
         seen.add(digest)
         return False
 
+    def _extract(
+        self, response: Response, url: str, keys: list[str], observed: str, sites: frozenset[str]
+    ) -> ExtractionResult | None:
+        """The page's extraction, counted and logged; None (the page marked failed) when it gave none."""
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            result = extract_page(response.body, url, content_type=_content_type(response), observed_at=observed, links_for=sites)
+        except ParseError as exc:
+            stats.inc_value("badinh/failed/unparsable")
+            logger.error("%s: not a readable HTML page: %s", url, exc)
+            self._settle_page(keys, "failed", f"unparsable: {exc}")
+            return None
+        except Exception as exc:  # an extractor bug must not stop the crawl: name the page, go on
+            stats.inc_value("badinh/failed/extraction_error")
+            logger.exception("%s: extraction failed: %s: %s", url, type(exc).__name__, exc)
+            self._settle_page(keys, "failed", f"extraction failed: {type(exc).__name__}: {exc}")
+            return None
+        stats.inc_value("badinh/pages/parsed")
+        for problem in result.problems:
+            stats.inc_value("badinh/pages/repaired_input")
+            logger.warning("%s: %s", url, problem)
+        self._count_coverage(canonicalize(url), result)
+        return result
+
     # --- bookkeeping ----------------------------------------------------------------------------
     def _settle_page(self, keys: list[str], status: str, detail: str) -> None:
         for key in dict.fromkeys(keys):
@@ -325,6 +309,11 @@ class BadinhSpider(scrapy.Spider):
             self.rt.drift_warnings[warning] += 1
             if self.rt.drift_warnings[warning] == 1:
                 logger.warning("layout drift on %s: %s", url, warning)
+
+
+def _stamped(result: ExtractionResult, provenance: dict[str, Any]) -> list[dict[str, Any]]:
+    """The page's records, each with the page's provenance."""
+    return [{**record, "provenance": provenance} for record in result.records()]
 
 
 def classify_failure(exc: BaseException) -> tuple[str, str, str]:
