@@ -17,7 +17,7 @@ from . import dom, fields, links, markup, qa, widgets
 from .body import BodyReader, attach_captions, attachments, mark_headings
 from .byline import Byline, merge, parse_byline, take_byline
 from .dom import ParseError, parse_html_checked
-from .encoding import binary_kind, decode_html
+from .encoding import binary_kind, decode_html_exact
 from .page import Page
 
 __all__ = ["MAX_PAGE_BYTES", "ExtractionResult", "ParseError", "extract", "extract_page"]
@@ -80,8 +80,8 @@ def extract_page(
         kind = binary_kind(body)
         if kind is not None:
             raise ParseError(f"not HTML: the bytes are {kind}")
-    text, encoding = decode_html(body, content_type)
-    root, problems = parse_html_checked(text)
+    text, encoding, exact = decode_html_exact(body, content_type)
+    root, problems = parse_html_checked(text, body if exact and isinstance(body, bytes) else None)
     navigation = links.navigation(root, url, hosts=links_for) if links_for is not None else None
     page = Page.build(root, url)
     result = ExtractionResult(url=url, encoding=encoding, navigation=navigation, problems=problems)

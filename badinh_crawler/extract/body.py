@@ -22,6 +22,8 @@ _ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.I)
 _ATTACHMENT = re.compile(r"\.(" + "|".join(markup.ATTACHMENT_EXTENSIONS) + r")(?:$|[/?#])", re.I)
 _CAPTION_CUES = ("trong ảnh", "ảnh:", "ảnh minh họa", "ảnh minh hoạ", "(ảnh")
 _LAZY_SRC = ("data-src", "data-original", "data-lazy-src", "src")
+_NONE: frozenset[str] = frozenset()
+_CAPTION = frozenset({"caption"})
 
 
 @dataclass
@@ -159,13 +161,26 @@ class BodyReader:
         return frozenset({"caption"}) if self._caption_depth else frozenset()
 
     def _add(self, kind: str, el: etree._Element) -> None:
-        images = [i for i in (self._image(img, None) for img in el.iter("img")) if i is not None]
-        text = self.page.text(el)
-        if not text and not images:
-            return
-        bold, italic = _emphasis(self.page, el, text)
-        style = el.get("style") or ""
-        align_m = _ALIGN.search(style) or _ALIGN.search(el.get("align", "") and f"text-align:{el.get('align')}")
+        if len(el) == 0 and el.tag != "img":
+            # (no child element: no image, and only the element's own tag and style emphasise)
+            images: list[int] = []
+            text = self.page.text(el)
+            if not text:
+                return
+            style = el.get("style") or ""
+            bold = el.tag in ("b", "strong") or (bool(style) and bool(_BOLD_STYLE.search(style)))
+            italic = el.tag in ("i", "em") or (bool(style) and bool(_ITALIC_STYLE.search(style)))
+        else:
+            images = [i for i in (self._image(img, None) for img in el.iter("img")) if i is not None]
+            text = self.page.text(el)
+            if not text and not images:
+                return
+            bold, italic = _emphasis(self.page, el, text)
+            style = el.get("style") or ""
+        align_m = (_ALIGN.search(style) if style else None) or (
+            _ALIGN.search(f"text-align:{el.get('align')}") if el.get("align") else None
+        )
+        tokens = self.page.tokens(el)
         self.blocks.append(
             Block(
                 kind,
@@ -174,7 +189,7 @@ class BodyReader:
                 bold,
                 italic,
                 align_m.group(1).lower() if align_m else None,
-                frozenset(self.page.tokens(el)) | self._context_tokens(),
+                (frozenset(tokens) | _CAPTION if self._caption_depth else frozenset(tokens)) if tokens or self._caption_depth else _NONE,
                 images,
             )
         )

@@ -27,13 +27,20 @@ def _is_utf8(encoding: str) -> bool:
 
 def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding)``. Never fails: undecodable bytes become U+FFFD as a last resort."""
+    text, encoding, _ = decode_html_exact(body, content_type)
+    return text, encoding
+
+
+def decode_html_exact(body: bytes | str, content_type: str | None = None) -> tuple[str, str, bool]:
+    """:func:`decode_html`, and whether the text is exactly ``body.decode("utf-8")`` of bytes
+    without a byte order mark (the parser may then read the bytes themselves)."""
     if isinstance(body, str):
-        return body, "str"
+        return body, "str", False
     bom_encoding, bom = read_bom(body)
     if bom_encoding is not None and bom is not None:
         text = _decode(body[len(bom) :], bom_encoding)
         if text is not None:
-            return text, codecs.lookup(bom_encoding).name
+            return text, codecs.lookup(bom_encoding).name, False
     declared: list[str] = []
     if content_type:
         enc = http_content_type_encoding(content_type)
@@ -48,18 +55,20 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> tuple[str
         if utf8 is not None and not body.isascii() and codecs.lookup(enc).name != "utf-8":
             # non-ASCII bytes that form valid UTF-8 are UTF-8 whatever the page claims: text in a
             # single-byte charset practically never does
-            return utf8, "utf-8"
+            return utf8, "utf-8", True
         # (a UTF-8 declaration: the bytes are decoded already)
-        text = utf8 if utf8 is not None and _is_utf8(enc) else _decode(body, enc)
+        if utf8 is not None and _is_utf8(enc):
+            return utf8, enc, True
+        text = _decode(body, enc)
         if text is not None:
-            return text, enc
+            return text, enc, False
     if utf8 is not None:
-        return utf8, "utf-8"
+        return utf8, "utf-8", True
     for enc in FALLBACK_ENCODINGS[1:]:
         text = _decode(body, enc)
         if text is not None:
-            return text, enc
-    return body.decode("utf-8", errors="replace"), "utf-8"
+            return text, enc, False
+    return body.decode("utf-8", errors="replace"), "utf-8", False
 
 
 #: leading bytes of files that are never a page, whatever their Content-Type says
