@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _JSESSIONID = re.compile(r";jsessionid=[^/?#]*", re.I)
@@ -54,6 +55,13 @@ def absolute(base: str, href: str | None) -> str | None:
     low = href[:11].lower()
     if not href or href.startswith("#") or low.startswith(("javascript:", "mailto:", "tel:", "data:")):
         return None
+    if _PLAIN_HREF.fullmatch(href) is not None and "//" not in (path := _path_of(href)) and "/." not in path:
+        # what urljoin returns for these, without its parsing (most links of a page are like this)
+        if href[0] != "/":
+            return href.split("#", 1)[0]
+        origin = _origin(base)
+        if origin is not None:
+            return origin + href.split("#", 1)[0]
     try:
         joined = urljoin(base, href)
         scheme = urlsplit(joined).scheme.lower()
@@ -62,6 +70,35 @@ def absolute(base: str, href: str | None) -> str | None:
     if scheme not in ("http", "https", "file"):
         return None  # "httos://", "ftp://", "htp:/"...: not a link a record can carry
     return joined.split("#", 1)[0]
+
+
+#: an absolute http(s) URL with a plain host, or a path from the root; a query, if any, not empty
+_PLAIN_HREF = re.compile(r"(?:https?://[A-Za-z0-9.-]+(?::\d+)?(?=[/?#]|$)|/(?!/))[^\s?#\\]*(?:\?[^\s#]+)?(?:#.*)?")
+
+
+def _path_of(href: str) -> str:
+    """The path of a :data:`_PLAIN_HREF` (after its host, up to the query or fragment)."""
+    start = href.find("/", href.find("://") + 3) if href[0] != "/" else 0
+    if start < 0:
+        return ""
+    end = len(href)
+    for mark in ("?", "#"):
+        i = href.find(mark, start)
+        if 0 <= i < end:
+            end = i
+    return href[start:end]
+
+
+@lru_cache(maxsize=256)
+def _origin(base: str) -> str | None:
+    """``scheme://netloc`` of an http(s) base URL with a host (None for any other base)."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def looks_like_article(url: str) -> bool:

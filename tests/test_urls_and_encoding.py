@@ -89,3 +89,44 @@ def test_layout_drift_is_reported_and_the_generic_path_still_fills_the_field() -
     assert "liferay.title matched nothing" in drifted.warnings
     assert drifted.article is not None and clean_run.article is not None
     assert drifted.article["title"] == clean_run.article["title"]
+
+
+def _urljoin_reference(base: str, href: str) -> str | None:
+    """What ``absolute`` returns, computed with urljoin on every href (its definition)."""
+    from urllib.parse import urljoin, urlsplit
+
+    href = href.strip()
+    if not href or href.startswith("#") or href[:11].lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
+        return None
+    try:
+        joined = urljoin(base, href)
+        scheme = urlsplit(joined).scheme.lower()
+    except ValueError:
+        return None
+    return joined.split("#", 1)[0] if scheme in ("http", "https", "file") else None
+
+
+_TRICKY_HREFS = [
+    "/a//b", "/a/./b", "/a/../b", "/a/..", "/.well-known/x", "/a?", "/a?#x", "/a#", "/a?b#c", "/a;p?q", "/a b",
+    "/a\\b", "/", "/?", "//other.vn/a", "a/b", "../a", "?q=1", "https://X.vn/a", "HTTPS://x/a", "https://x",
+    "https://x?q=1", "https://x#f", "https://x:80/a/../b", "https://x/a//b", "https://[::1]/a", "https://[::1/a",
+    "http://x/a%20b", "https://x.vn:99999/a", "https://user@x/a", "https://x/?a", "https://x.vn/ab?c=d&e=f#g",
+    "https://x.vn/a\tb", "/tin-tuc/bai-viet-12345.htm", "https://badinh.hanoi.gov.vn/tin-tuc?_101_cur=2",
+]  # fmt: skip
+_BASES = [
+    "https://badinh.hanoi.gov.vn/tin-tuc/a?b=1",
+    "http://127.0.0.1:8080/x/y",
+    "file:///tmp/a.html",
+    "HTTPS://Badinh.hanoi.gov.vn/x",
+    "https://user:pw@h.vn/x",
+    "about:blank",
+]
+
+
+@pytest.mark.parametrize("base", _BASES)
+def test_absolute_equals_urljoin_on_tricky_hrefs(base: str) -> None:
+    # absolute() answers plain hrefs without urljoin: it must agree with urljoin on every shape
+    from badinh_crawler.urls import absolute
+
+    for href in _TRICKY_HREFS:
+        assert absolute(base, href) == _urljoin_reference(base, href), (base, href)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -237,6 +237,22 @@ def has_block(el: etree._Element) -> bool:
     if first is el:
         first = next(found, None)
     return first is not None
+
+
+def texts_with_holders(el: etree._Element) -> Iterator[tuple[str, etree._Element]]:
+    """Each text node below ``el`` (what ``.//text()`` selects, in document order) with the element
+    whose content it is (what :func:`text_parent` returns for it), without an XPath evaluation.
+    Where a removed script stood between two texts, lxml gives them as one text (as the page shows
+    them), where the XPath would give two."""
+    text = el.text
+    if text:
+        yield text, el
+    for child in el:
+        if isinstance(child.tag, str) and (len(child) or child.text):
+            yield from texts_with_holders(child)
+        tail = child.tail
+        if tail:
+            yield tail, el
 
 
 def text_parent(node: object) -> etree._Element | None:

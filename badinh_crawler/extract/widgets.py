@@ -212,11 +212,10 @@ def snippets(page: Page, box: etree._Element) -> list[Snippet]:
 
 def _date_text(page: Page, item: etree._Element) -> str | None:
     """The snippet's date line ("04/12/2021 - 4 Lượt xem"): a short text holding a date."""
-    for node in dom.text_nodes(dom.ALL_TEXT, item):
-        text = clean(str(node))
+    for node, holder in dom.texts_with_holders(item):
+        text = clean(node)
         if len(text) < 60 and _DMY.search(text):
-            holder = dom.text_parent(node)
-            wider = page.text(holder) if holder is not None else text
+            wider = page.text(holder)
             return wider if len(wider) < 60 else text
     return None
 
