@@ -195,7 +195,8 @@ class TextCache:
         """:func:`element_text`, memoised."""
         found = self._text.get(el)
         if found is None:
-            found = self._text[el] = clean(_resolve_marks(self._marked(el)))
+            # (a leaf's marked text is its text, which holds no mark)
+            found = self._text[el] = clean(_resolve_marks(self._marked(el))) if len(el) else clean(el.text)
         return found
 
     def lines(self, el: etree._Element) -> list[str]:
