@@ -1,6 +1,6 @@
-"""Run the four benchmarks and rewrite their sections of ``benchmarks/RESULTS.md``.
+"""Run the five benchmarks and rewrite their sections of ``benchmarks/RESULTS.md``.
 
-Run: make bench        (or: .venv/bin/python benchmarks/run_all.py [--only extract,dates,crawl,warc] [--crawl-sizes ...])
+Run: make bench        (or: .venv/bin/python benchmarks/run_all.py [--only extract,dates,crawl,warc,manifest] [--crawl-sizes ...])
 
 Each benchmark's output goes between its ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``
 markers, with the machine, the versions and the exact command; everything outside the markers
@@ -82,7 +82,7 @@ def replace_section(text: str, name: str, body: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="extract,dates,crawl,warc")
+    parser.add_argument("--only", default="extract,dates,crawl,warc,manifest")
     parser.add_argument("--pages", type=int, default=1000, help="corpus pages of the extraction benchmark")
     parser.add_argument("--crawl-sizes", default="2000,10000,50000")
     args = parser.parse_args()
@@ -96,6 +96,8 @@ def main() -> int:
         sections["crawl"] = run("crawl", ["benchmarks/crawl_bench.py", "--sizes", args.crawl_sizes])
     if "warc" in wanted:
         sections["warc"] = run("archive re-extraction", ["benchmarks/warc_bench.py", "--pages", "10000"])
+    if "manifest" in wanted:
+        sections["manifest"] = run("extract --manifest", ["benchmarks/manifest_bench.py", "--pages", "300"])
     text = RESULTS.read_text(encoding="utf-8")
     for name, body in sections.items():
         text = replace_section(text, name, body)

@@ -241,3 +241,37 @@ def test_mutations_do_mutate() -> None:
     assert mutate(page, [("insert", 0.0, 3)]) == b"- " + page
     nfd = mutate("<p>Điện Biên</p>".encode(), [("nfd", 0.0, 0)]).decode()
     assert nfd == unicodedata.normalize("NFD", "<p>Điện Biên</p>")
+
+
+_TEXT_PIECES = st.sampled_from(
+    [
+        "Lượt xem", "a", "B", " ", "  ", "\n", "\t", "\r", "\xa0", "&nbsp;", "\u200b", "&#8203;", "\u00ad",
+        "e\u0301", "&#769;", "A", "\u0301", "\u3000", "\u2028", "\x0b", "&#x85;", "12/05/2021", "Đình", "ệ",
+    ]
+)  # fmt: skip
+_TAGS = st.sampled_from(["p", "span", "b", "div", "br", "td", "title", "a", "img", "li", "em", "style", "h2"])
+
+
+@st.composite
+def _fragment(draw: st.DrawFn, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        if depth < 3 and draw(st.booleans()):
+            tag = draw(_TAGS)
+            parts.append(f"<{tag}>{draw(_fragment(depth + 1))}</{tag}>")
+        else:
+            parts.append(draw(_TEXT_PIECES))
+    return "".join(parts)
+
+
+@given(_fragment())
+@fuzz_settings(400)
+def test_min_length_never_exceeds_the_text(fragment: str) -> None:
+    # the bound lets long texts be skipped without being built: it must never be above the text
+    from badinh_crawler.extract.dom import parse_html
+    from badinh_crawler.extract.text import TextCache
+
+    root = parse_html(f"<html><body><div id='x'>{fragment}</div></body></html>")
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            assert TextCache().min_length(el) <= len(TextCache().text(el)), (el.tag, fragment)

@@ -180,7 +180,9 @@ class BodyReader:
         align_m = (_ALIGN.search(style) if style else None) or (
             _ALIGN.search(f"text-align:{el.get('align')}") if el.get("align") else None
         )
-        tokens = self.page.tokens(el)
+        tokens: frozenset[str] = frozenset(self.page.tokens(el)) if self.page.tokens(el) else _NONE
+        if self._caption_depth:
+            tokens = tokens | _CAPTION
         self.blocks.append(
             Block(
                 kind,
@@ -189,7 +191,7 @@ class BodyReader:
                 bold,
                 italic,
                 align_m.group(1).lower() if align_m else None,
-                (frozenset(tokens) | _CAPTION if self._caption_depth else frozenset(tokens)) if tokens or self._caption_depth else _NONE,
+                tokens,
                 images,
             )
         )

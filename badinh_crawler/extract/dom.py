@@ -266,11 +266,18 @@ def text_parent(node: object) -> etree._Element | None:
     return parent if isinstance(parent, etree._Element) else None
 
 
-def short_context(el: etree._Element, limit: int = 160, text_of: Callable[[etree._Element], str] = element_text) -> str:
-    """The text of ``el``, or of its parent when ``el`` holds only a label, within ``limit`` chars."""
+def short_context(
+    el: etree._Element,
+    limit: int = 160,
+    text_of: Callable[[etree._Element], str] = element_text,
+    min_length_of: Callable[[etree._Element], int] | None = None,
+) -> str:
+    """The text of ``el``, or of its parent when ``el`` holds only a label, within ``limit`` chars.
+
+    ``min_length_of``: a lower bound of ``len(text_of(el))``, to skip a parent certainly too long."""
     text = text_of(el)
     parent = el.getparent()
-    if parent is not None and len(text) < 40:
+    if parent is not None and len(text) < 40 and (min_length_of is None or min_length_of(parent) <= limit):
         wider = text_of(parent)
         if len(wider) <= limit:
             return wider

@@ -42,9 +42,11 @@ def _largest(page: Page, selectors: tuple[str, ...]) -> etree._Element | None:
     best: etree._Element | None = None
     best_len = 0
     for selector in selectors:
-        for el in page.select(selector):
-            if page.is_furniture(el):
-                continue
+        found = [el for el in page.select(selector) if not page.is_furniture(el)]
+        if best is None and len(found) == 1 and page.min_length(found[0]) >= _MIN_BODY_CHARS:
+            # the only candidate, long enough: what the loop below would pick, without its text
+            return found[0]
+        for el in found:
             n = len(page.text(el))
             if n > best_len:
                 best, best_len = el, n
@@ -265,7 +267,7 @@ def published(page: Page) -> tuple[DateMatch | None, str | None]:
         text = clean(str(node))
         if len(text) > 120:
             continue
-        line = dom.short_context(holder, 120, page.text)
+        line = dom.short_context(holder, 120, page.text, page.min_length)
         match = find_date(line if len(line) <= 120 else text)
         if match is None:
             continue
@@ -306,7 +308,7 @@ def view_count(page: Page) -> tuple[int | None, str | None]:
             continue
         if not page.outside_body_or_head(holder):
             continue
-        context = dom.short_context(holder, 160, page.text)
+        context = dom.short_context(holder, 160, page.text, page.min_length)
         found_count = view_count_in(context)
         if found_count is not None:
             page.consumed.add(holder)

@@ -283,6 +283,10 @@ class Page:
         """The element's visible text on one line (computed once per element)."""
         return self.texts.text(el)
 
+    def min_length(self, el: etree._Element) -> int:
+        """A lower bound of ``len(self.text(el))``, cheap where the text is not known yet."""
+        return self.texts.min_length(el)
+
     def lines(self, el: etree._Element) -> list[str]:
         """The element's visible text as non-empty lines (computed once per element; do not modify)."""
         return self.texts.lines(el)

@@ -41,7 +41,7 @@ def visitor_stats(page: Page) -> Stats | None:
     for node in page.nodes(dom.ONLINE_TEXT):
         el = dom.text_parent(node)
         for _ in range(6):
-            if el is None:
+            if el is None or page.min_length(el) > 600:
                 break
             text = page.text(el)
             if len(text) > 600:
@@ -120,7 +120,7 @@ def unlabelled_related(page: Page) -> list[etree._Element]:
         holder = dom.text_parent(node)
         if holder is None or page.inside(holder, page.body_el) or page.position(holder) < body_pos:
             continue
-        if _DMY.search(dom.short_context(holder, 160, page.text)):
+        if _DMY.search(dom.short_context(holder, 160, page.text, page.min_length)):
             holders.append(holder)
     if len(holders) < 2:
         return []
@@ -215,6 +215,8 @@ def _date_text(page: Page, item: etree._Element) -> str | None:
     for node, holder in dom.texts_with_holders(item):
         text = clean(node)
         if len(text) < 60 and _DMY.search(text):
+            if page.min_length(holder) >= 60:
+                return text
             wider = page.text(holder)
             return wider if len(wider) < 60 else text
     return None

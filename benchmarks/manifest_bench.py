@@ -1,0 +1,123 @@
+"""Marginal cost per page of ``badinh-crawl extract --manifest``, against the bare lxml parse.
+
+Run: .venv/bin/python benchmarks/manifest_bench.py [--pages 300] [--repeats 3] [--seed 7]
+
+N pages of the extraction corpus (``corpus.py``; every (1000/N)-th page, so both eras) are written
+to a temporary folder with a manifest of all N and one of their first 10. The command
+``badinh-crawl extract --manifest FILE --quiet`` (stdout to /dev/null) is run on each manifest,
+alternately, ``--repeats`` times; each run's whole-process time (wall, and the child's user +
+system CPU from ``os.wait4``) is taken, and each side's fastest run counts:
+
+    marginal cost per page = (time of N pages - time of 10 pages) / (N - 10)
+
+That is the cost a page adds to a batch: reading its file, extracting every record, JSON-encoding
+and writing them; the interpreter start, imports and the first page's warm-up cancel out. It is set
+against the bare ``lxml.html.document_fromstring`` parse of the same N pages (mean per page of each
+page's fastest of 3, timed in this process: the marginal cost is a mean too) and against ``extract_page(...).records()`` in
+this process (the extraction benchmark's measure), so the CLI's own overhead shows too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from lxml import html
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from corpus import CorpusPage, load  # noqa: E402
+
+from badinh_crawler.extract import extract_page  # noqa: E402
+
+CLI = Path(sys.executable).parent / "badinh-crawl"
+
+
+def run_cli(manifest: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one whole ``extract --manifest`` process."""
+    started = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        proc = subprocess.Popen([str(CLI), "extract", "--manifest", str(manifest), "--quiet"], stdout=sink)
+        _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"extract --manifest {manifest} exited {proc.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def per_page(pages: list[CorpusPage], fn: object, runs: int = 3) -> list[float]:
+    """Each page's fastest of ``runs`` timings of ``fn(page)``."""
+    times = []
+    for page in pages:
+        best = float("inf")
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn(page)  # type: ignore[operator]
+            best = min(best, time.perf_counter() - start)
+        times.append(best)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.pages <= 10:
+        raise SystemExit("--pages must be more than 10")
+    corpus = load(1000, args.seed)
+    step = max(1, len(corpus) // args.pages)
+    pages = corpus[::step][: args.pages]
+    with tempfile.TemporaryDirectory(prefix="badinh-manifest-bench-") as tmp:
+        folder = Path(tmp)
+        lines = []
+        for i, page in enumerate(pages):
+            name = f"page-{i:04d}.html"
+            (folder / name).write_bytes(page.body)
+            lines.append(f"{page.url}\t{name}\n")
+        small, large = folder / "ten.tsv", folder / "all.tsv"
+        small.write_text("".join(lines[:10]), encoding="utf-8")
+        large.write_text("".join(lines), encoding="utf-8")
+        timings: dict[Path, list[tuple[float, float]]] = {small: [], large: []}
+        for _ in range(args.repeats):
+            for manifest in (small, large):
+                timings[manifest].append(run_cli(manifest))
+    n = len(pages)
+    wall_small, wall_large = min(w for w, _ in timings[small]), min(w for w, _ in timings[large])
+    cpu_small, cpu_large = min(c for _, c in timings[small]), min(c for _, c in timings[large])
+    marginal_wall = (wall_large - wall_small) / (n - 10)
+    marginal_cpu = (cpu_large - cpu_small) / (n - 10)
+    parse_times = per_page(pages, lambda p: html.document_fromstring(p.body))
+    ours_times = per_page(pages, lambda p: extract_page(p.body, p.url, content_type=p.content_type).records())
+    # the marginal cost is a mean over the pages: it is set against means
+    parse, ours = statistics.mean(parse_times), statistics.mean(ours_times)
+    sizes = sorted(len(p.body) / 1024 for p in pages)
+    print(f"pages: {n} corpus pages (every {step}th), KB median {statistics.median(sizes):.1f}")
+    print(f"extract --manifest, whole process, fastest of {args.repeats}:")
+    print(f"  10 pages: {wall_small:.2f} s wall, {cpu_small:.2f} s CPU")
+    print(f"  {n} pages: {wall_large:.2f} s wall, {cpu_large:.2f} s CPU")
+    print(f"  marginal cost per page: {marginal_wall * 1000:.2f} ms wall, {marginal_cpu * 1000:.2f} ms CPU")
+    print(
+        f"in this process, mean per page: lxml parse {parse * 1000:.3f} ms, extract_page {ours * 1000:.3f} ms "
+        f"(medians {statistics.median(parse_times) * 1000:.3f} and {statistics.median(ours_times) * 1000:.3f} ms)"
+    )
+    print(
+        f"marginal / lxml parse: {marginal_wall / parse:.2f}x wall, {marginal_cpu / parse:.2f}x CPU "
+        f"(extraction target: 2x); marginal / in-process extract_page: {marginal_wall / ours:.2f}x"
+    )
+    print(
+        f"command: .venv/bin/python benchmarks/manifest_bench.py --pages {args.pages} --repeats {args.repeats} --seed {args.seed}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
