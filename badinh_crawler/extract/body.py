@@ -10,7 +10,7 @@ from lxml import etree
 
 from . import dom, markup
 from .page import Page
-from .text import BLOCK_TAGS, clean
+from .text import BLOCK_TAGS, _resolve_marks, clean
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CONTAINERS = frozenset(
@@ -80,7 +80,12 @@ class BodyReader:
         for child in el:
             tag = child.tag
             if isinstance(tag, str) and not self._skip(child):
-                self._element(child, tag)
+                if tag == "p" and not len(child):
+                    # (most of a body: a paragraph of text alone, what _element does for it)
+                    self._flush(child)
+                    self._add("paragraph", child)
+                else:
+                    self._element(child, tag)
             if child.tail:
                 self._run.append(child.tail)
 
@@ -148,11 +153,17 @@ class BodyReader:
         self._run.append("\x00")
 
     def _flush(self, el: etree._Element) -> None:
-        if not self._run and not self._run_images:
-            return
-        from .text import _resolve_marks
-
-        text = clean(_resolve_marks("".join(self._run)))
+        if not self._run_images:
+            if not self._run:
+                return
+            joined = "".join(self._run)
+            if joined.isspace():
+                # (the white space between two blocks: no text)
+                self._run = []
+                return
+        else:
+            joined = "".join(self._run)
+        text = clean(_resolve_marks(joined))
         images, self._run_images, self._run = self._run_images, [], []
         if text or images:
             self.blocks.append(Block("paragraph", text, None, tokens=self._context_tokens(), images=images))

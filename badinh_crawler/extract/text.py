@@ -222,8 +222,11 @@ class TextCache:
         """:func:`element_lines`, memoised (do not modify the list)."""
         found = self._lines.get(el)
         if found is None:
-            raw = _resolve_marks(self._marked(el))
-            found = self._lines[el] = [line for line in (clean(part) for part in raw.split("\n")) if line]
+            raw = _resolve_marks(self._marked(el)) if len(el) else (el.text or "")
+            # (a part of white space alone cleans to "": most parts between block elements)
+            found = self._lines[el] = [
+                line for line in (clean(part) for part in raw.split("\n") if part and not part.isspace()) if line
+            ]
         return found
 
     def tokens(self, el: etree._Element) -> set[str]:

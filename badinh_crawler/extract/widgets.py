@@ -155,7 +155,7 @@ def _items(page: Page, box: etree._Element) -> list[etree._Element]:
     counts: dict[etree._Element, int] = {}
     for node in dom.text_nodes(dom.ALL_TEXT, box):
         # a snippet's date line is short; a date inside its teaser is not its date
-        if _DMY.search(str(node)) and len(str(node).strip()) < 60:
+        if not node.isspace() and _DMY.search(node) and len(node.strip()) < 60:
             holder = dom.text_parent(node)
             if holder is not None:
                 holders.setdefault(holder)
@@ -213,6 +213,8 @@ def snippets(page: Page, box: etree._Element) -> list[Snippet]:
 def _date_text(page: Page, item: etree._Element) -> str | None:
     """The snippet's date line ("04/12/2021 - 4 Lượt xem"): a short text holding a date."""
     for node, holder in dom.texts_with_holders(item):
+        if node.isspace():
+            continue
         text = clean(node)
         if len(text) < 60 and _DMY.search(text):
             if page.min_length(holder) >= 60:
