@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
@@ -92,35 +93,49 @@ def navigation(root: etree._Element, url: str, *, hosts: frozenset[str] | None =
     here = canonicalize(url)
     for a in elements(_HREFS, root):
         href = absolute(base, a.get("href"))
-        if href is None or not href.lower().startswith(("http://", "https://")):
+        if href is None:
             continue
-        if host_key(href) not in site:
-            if href not in seen:
-                seen.add(href)
-                nav.external.append(href)
-            continue
-        if is_attachment(href):
-            if href not in seen:
-                seen.add(href)
-                nav.attachments.append(href)
-            continue
-        if is_asset(href):
-            continue
-        reason = trap_reason(href)
-        if reason is not None:
-            nav.refused[reason] += 1
-            continue
-        link = canonicalize(href)
-        if link in seen or link == here:
-            continue
-        seen.add(link)
-        nav.pages.append(link)
-        if looks_like_article(link):
-            nav.articles.append(link)
-        elif is_pagination(link):
-            nav.pagination.append(link)
+        kind, value = _classify(href, site)
+        if kind is _PAGE:
+            if value in seen or value == here:
+                continue
+            seen.add(value)
+            nav.pages.append(value)
+            if looks_like_article(value):
+                nav.articles.append(value)
+            elif is_pagination(value):
+                nav.pagination.append(value)
+        elif kind is _REFUSED:
+            nav.refused[value] += 1
+        elif kind is not _SKIP and value not in seen:
+            seen.add(value)
+            (nav.external if kind is _EXTERNAL else nav.attachments).append(value)
     nav.api = _api_pager(root, base)
     return nav
+
+
+_PAGE, _REFUSED, _EXTERNAL, _ATTACHMENT, _SKIP = "page", "refused", "external", "attachment", "skip"
+
+
+@lru_cache(maxsize=16384)
+def _classify(href: str, site: frozenset[str]) -> tuple[str, str]:
+    """What an absolute link is for a crawl of ``site``: (kind, the canonical URL, the link itself
+    or the trap reason). Pages of one site share their menus and footers: each link is read once
+    (the cache is bounded, and the answer depends on nothing else)."""
+    from ..urls import host_key
+
+    if not href.lower().startswith(("http://", "https://")):
+        return _SKIP, ""
+    if host_key(href) not in site:
+        return _EXTERNAL, href
+    if is_attachment(href):
+        return _ATTACHMENT, href
+    if is_asset(href):
+        return _SKIP, ""
+    reason = trap_reason(href)
+    if reason is not None:
+        return _REFUSED, reason
+    return _PAGE, canonicalize(href)
 
 
 def is_pagination(url: str) -> bool:
