@@ -97,7 +97,18 @@ def test_invalid_record_goes_to_rejects_with_reasons(tmp_path: Path) -> None:
     assert feed(stages, [bad]) == ["rejected"]
     rejects = lines(tmp_path, "rejects.jsonl")
     assert rejects[0]["record"]["url"] == f"{URL}-1"
-    assert any("position" in reason for reason in rejects[0]["reasons"])
+    assert rejects[0]["reasons"] == ["position: 0 is less than the minimum of 1"]
+    # every reason, in jsonschema's words, whatever check found the record invalid first
+    worse = related(2)
+    worse.update(position=True, date="2021-12-1", url="ftp://x")
+    del worse["teaser"]
+    assert feed(stages, [worse]) == ["rejected"]
+    assert lines(tmp_path, "rejects.jsonl")[1]["reasons"] == [
+        "(record): 'teaser' is a required property",
+        "position: True is not of type 'integer'",
+        "url: 'ftp://x' does not match '^(https?|file)://'",
+        r"date: '2021-12-1' does not match '^\\d{4}-\\d{2}-\\d{2}$'",
+    ]
 
 
 def test_text_is_normalised_to_nfc(tmp_path: Path) -> None:
