@@ -123,26 +123,37 @@ class OutputPipeline(_Stage):
         #: article url -> the version written or confirmed in this run ("" = skipped), for the
         #: article's qa and related records, which follow it through the pipelines
         self.versions = _Recent(VERSIONS_KEPT)
+        self._failure: BaseException | None = None
+        # a failed commit, wherever it happens (a page marked done by the spider too), stops the run
+        runtime.state.on_rollback(self._fail)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
-            routed = self._route(item)
-        except DropItem:
+            try:
+                routed = self._route(item)
+            except DropItem:
+                self.rt.settle(item)
+                raise
+            # may commit the state's group (the item's page done): a failure there is a write failure too
             self.rt.settle(item)
-            raise
         except (OSError, sqlite3.Error) as exc:
-            # not settled: the page is not marked done, a --resume fetches it again
+            # not settled (or its page's commit rolled back): not marked done, a --resume fetches it again
             self._fail(exc)
             raise WriteFailed(f"not written: {exc}") from exc
-        self.rt.settle(item)
         return routed
 
     def _fail(self, exc: BaseException) -> None:
+        if exc is self._failure:
+            return  # already seen by the state's rollback callback
+        self._failure = exc
         self.stats.inc_value("badinh/output_errors")
         if self.rt.fatal is None:
             self.rt.fatal = f"cannot write the output: {exc}"
             logger.error("%s; stopping the run (a --resume after freeing space continues it)", self.rt.fatal)
-            engine = getattr(self.crawler, "engine", None)
+            try:
+                engine = getattr(self.crawler, "engine", None)
+            except RuntimeError:  # not crawling (yet): nothing to stop
+                engine = None
             if engine is not None:
                 self._closing = asyncio.ensure_future(engine.close_spider_async(reason="output_error"))
 
@@ -261,6 +272,7 @@ class _Files:
         self.directory = directory
         self._fds: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
+        runtime.state.on_rollback(self._cut_back)
 
     @classmethod
     def of(cls, runtime: Runtime) -> _Files | None:
@@ -274,6 +286,7 @@ class _Files:
         return files
 
     def write(self, name: str, line: str, *, key: str, article: ArticleState | None = None) -> None:
+        self.rt.state.check_writable()
         fd = self._fds.get(name)
         if fd is None:
             path = self.directory / name
@@ -292,6 +305,17 @@ class _Files:
             raise
         self._sizes[name] += len(data)
         self.rt.state.commit_record(key, name, self._sizes[name], article)
+
+    def _cut_back(self, exc: BaseException) -> None:
+        """The state's group was rolled back: cut each file back to its committed size at once."""
+        for name, fd in self._fds.items():
+            try:
+                committed = self.rt.state.committed_size(name)
+                if committed < self._sizes[name]:
+                    os.ftruncate(fd, committed)
+                    self._sizes[name] = committed
+            except (OSError, sqlite3.Error):
+                logger.exception("%s: not cut back to its committed size (the next run does it)", name)
 
     def close(self) -> None:
         for fd in self._fds.values():
