@@ -68,15 +68,29 @@ class NormalisePipeline(_Stage):
 
 
 def _normalise(value: Any) -> Any:
+    """``value`` itself when nothing in it changes (the common case: no copy), else a normalised copy."""
     if isinstance(value, str):
-        if value.isascii():
+        if value.isascii() or ("\xa0" not in value and unicodedata.is_normalized("NFC", value)):
             return value
-        fixed = unicodedata.normalize("NFC", value.replace("\xa0", " "))
-        return fixed
+        return unicodedata.normalize("NFC", value.replace("\xa0", " "))
     if isinstance(value, list):
-        return [_normalise(v) for v in value]
+        copied: list[Any] | None = None
+        for i, v in enumerate(value):
+            fixed = _normalise(v)
+            if fixed is not v:
+                if copied is None:
+                    copied = list(value)
+                copied[i] = fixed
+        return value if copied is None else copied
     if isinstance(value, dict):
-        return {k: _normalise(v) for k, v in value.items()}
+        changed: dict[Any, Any] | None = None
+        for k, v in value.items():
+            fixed = _normalise(v)
+            if fixed is not v:
+                if changed is None:
+                    changed = dict(value)
+                changed[k] = fixed
+        return value if changed is None else changed
     return value
 
 
@@ -330,15 +344,21 @@ _VERSION_IGNORED = frozenset({"view_count", "view_count_raw", "provenance", "pag
 _DIGEST_IGNORED = frozenset({"provenance"})
 
 
+#: json.dumps(..., ensure_ascii=False, sort_keys=True[, default=str]), made once (the keys of the
+#: state depend on these exact bytes)
+_sorted_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_sorted_json_str = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
 def _version(article: dict[str, Any]) -> str:
     """What makes a new version of an article: everything but its view count and where it was read."""
     core = {k: v for k, v in article.items() if k not in _VERSION_IGNORED}
-    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_sorted_json(core).encode("utf-8")).hexdigest()
 
 
 def _digest(record: dict[str, Any]) -> str:
     core = {k: v for k, v in record.items() if k not in _DIGEST_IGNORED}
-    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(_sorted_json_str(core).encode("utf-8")).hexdigest()[:32]
 
 
 def _where(item: dict[str, Any]) -> str:

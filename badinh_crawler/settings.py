@@ -65,6 +65,9 @@ REMOTE_CONTROL_ENABLED = False
 BADINH_OUT_DIR = None
 # the state database (default: OUT_DIR/state.sqlite)
 BADINH_STATE = None
+# the state commits its writes in groups: when a page is finished, once the group is this many seconds
+# old (0: at every finished page); a kill loses at most that much work, which --resume does again
+BADINH_COMMIT_INTERVAL = 0.25
 # continue the interrupted run of OUT_DIR instead of starting a new one
 BADINH_RESUME = False
 # fetch every page again, known articles included (unchanged ones still give only a views record)

@@ -10,10 +10,11 @@ Crash safety rests on two rules:
 * a page is marked done only after all its records went through, so a killed run resumed with
   ``--resume`` fetches exactly the pages it had not finished.
 
-Writes are committed in groups: the statements of a run join one open transaction, committed each
-time a page is finished (done, failed or skipped), so a page's records, their files' sizes and the
-page's mark land in the same commit, with whatever else happened since the last one (links queued,
-records of pages still in the pipelines). A kill loses only what came after the last commit; the
+Writes are committed in groups: the statements of a run join one open transaction, committed when a
+page is finished (done, failed or skipped) once the group has been open ``commit_interval`` seconds
+(0: at every finished page). A page's records, their files' sizes and the page's mark land in the
+same commit or in consecutive ones, with whatever else happened meanwhile (links queued, records of
+pages still in the pipelines). A kill loses only what came after the last commit; the
 state and the committed sizes then describe the same earlier moment, and every page not finished
 at that moment is fetched again by ``--resume``. When a commit fails (disk full), the group is
 rolled back, the files are cut back to their committed sizes at once (:meth:`CrawlState.on_rollback`)
@@ -25,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -108,10 +110,15 @@ class Reconciled:
 
 
 class CrawlState:
-    """The SQLite state of one output directory (or ``":memory:"`` for a stateless crawl)."""
+    """The SQLite state of one output directory (or ``":memory:"`` for a stateless crawl).
 
-    def __init__(self, path: Path | str) -> None:
+    ``commit_interval``: a finished page commits the open group of writes once it is that many
+    seconds old (0: every finished page commits)."""
+
+    def __init__(self, path: Path | str, *, commit_interval: float = 0.0) -> None:
         self.path = str(path)
+        self.commit_interval = commit_interval
+        self._group_opened = 0.0
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != ":memory:":
             # WAL + NORMAL: a commit survives a killed process (it is in the OS cache); fsync at close
@@ -166,10 +173,10 @@ class CrawlState:
     def mark(self, key: str, status: str, detail: str | None = None) -> None:
         """``status`` is done, failed or skipped; inserts the key when it was not queued (a redirect target).
 
-        A finished page (any status but pending) commits the group: its records are in it."""
+        A finished page (any status but pending) commits the group, when due: its records are in it."""
         if self.failed is not None:
             return
-        with self._tx(commit=status != "pending"):
+        with self._tx(page_finished=status != "pending"):
             self.db.execute(
                 "INSERT INTO frontier (key, run_id, method, url, kind, status, detail) VALUES (?, ?, 'GET', ?, 'page', ?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET status = excluded.status, detail = excluded.detail",
@@ -325,30 +332,34 @@ class CrawlState:
         for callback in self._rollback_callbacks:
             callback(exc)
 
-    def _tx(self, *, commit: bool = False) -> _Unit:
+    def _tx(self, *, commit: bool = False, page_finished: bool = False) -> _Unit:
         """Statements that belong together: they join the open group (opened if none), committed at
-        the end when ``commit``; an error in them rolls the whole group back and stops all writes."""
-        return _Unit(self, commit)
+        the end when ``commit``, or when ``page_finished`` and the group is ``commit_interval`` old;
+        an error in them rolls the whole group back and stops all writes."""
+        return _Unit(self, commit, page_finished)
 
 
 class _Unit:
-    __slots__ = ("commit", "state")
+    __slots__ = ("commit", "page_finished", "state")
 
-    def __init__(self, state: CrawlState, commit: bool) -> None:
+    def __init__(self, state: CrawlState, commit: bool, page_finished: bool) -> None:
         self.state = state
         self.commit = commit
+        self.page_finished = page_finished
 
     def __enter__(self) -> None:
-        db = self.state.db
-        if not db.in_transaction:
+        state = self.state
+        if not state.db.in_transaction:
             try:
-                db.execute("BEGIN IMMEDIATE")
+                state.db.execute("BEGIN IMMEDIATE")
             except BaseException as exc:
-                self.state._roll_back(exc)
+                state._roll_back(exc)
                 raise
+            state._group_opened = time.monotonic()
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        state = self.state
         if exc is not None:
-            self.state._roll_back(exc)
-        elif self.commit:
-            self.state.commit()
+            state._roll_back(exc)
+        elif self.commit or (self.page_finished and time.monotonic() - state._group_opened >= state.commit_interval):
+            state.commit()

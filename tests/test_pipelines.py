@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import sqlite3
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
-from badinh_crawler.pipelines import Duplicate, NormalisePipeline, OutputPipeline, Rejected, ValidatePipeline, WriteFailed
+from badinh_crawler.pipelines import (
+    Duplicate,
+    NormalisePipeline,
+    OutputPipeline,
+    Rejected,
+    ValidatePipeline,
+    WriteFailed,
+    _normalise,
+)
 from badinh_crawler.runtime import Runtime
 from badinh_crawler.spiders.badinh import BadinhSpider
 from badinh_crawler.state import CrawlState, FrontierEntry
@@ -38,7 +50,9 @@ def related(position: int) -> dict[str, Any]:
 
 
 def open_run(out: Path, **settings: Any) -> tuple[Runtime, list[Any]]:
-    crawler = get_crawler(BadinhSpider, {"BADINH_OUT_DIR": str(out), "BADINH_LOCK_HELD": True, **settings})
+    # every finished page commits (not only once the group is BADINH_COMMIT_INTERVAL old): as in a slow crawl
+    defaults = {"BADINH_OUT_DIR": str(out), "BADINH_LOCK_HELD": True, "BADINH_COMMIT_INTERVAL": 0}
+    crawler = get_crawler(BadinhSpider, {**defaults, **settings})
     runtime = Runtime.of(crawler)
     stages = [
         NormalisePipeline.from_crawler(crawler),
@@ -187,3 +201,34 @@ def test_text_is_normalised_to_nfc(tmp_path: Path) -> None:
     item = article(body="Ba Đi\u0300nh\xa0mới")
     feed(stages, [item])
     assert lines(tmp_path, "articles.jsonl")[0]["body_text"] == "Ba Đình mới"
+
+
+def _normalise_by_copy(value: Any) -> Any:
+    """The plain definition: NFC and no-break spaces as spaces in every string, a copy of everything."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value.replace("\xa0", " "))
+    if isinstance(value, list):
+        return [_normalise_by_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _normalise_by_copy(v) for k, v in value.items()}
+    return value
+
+
+_texts = st.text(alphabet=st.sampled_from("aĐđi\u0300\u0301e\u0323\xa0 ạếỗ\u00a0x"), max_size=8)
+_values = st.recursive(
+    st.none() | st.integers() | st.booleans() | _texts,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.dictionaries(st.sampled_from(["title", "body", "images", "x"]), _values, max_size=4))
+def test_normalise_copies_only_what_changes(item: dict[str, Any]) -> None:
+    before = copy.deepcopy(item)
+    expected = _normalise_by_copy(before)
+    got = _normalise(item)
+    assert got == expected
+    assert item == before  # the input is never changed in place
+    if got == before:
+        assert got is item
