@@ -52,6 +52,10 @@ ITEM_PIPELINES = {
     "badinh_crawler.pipelines.ValidatePipeline": 200,
     "badinh_crawler.pipelines.OutputPipeline": 300,
 }
+# Scrapy starts this many asyncio workers for the output of every response (default 100, most of
+# them idle: a page gives a few records and links); the pipelines are synchronous, so a few workers
+# do the same work, without the per-page cost of a hundred tasks
+CONCURRENT_ITEMS = 16
 LOG_FORMATTER = "badinh_crawler.logformat.LogFormatter"
 EXTENSIONS = {"badinh_crawler.report.RunReport": 500}
 FEED_EXPORT_ENCODING = "utf-8"
