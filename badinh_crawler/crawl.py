@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -145,7 +148,8 @@ def run_crawl(args: argparse.Namespace, out: TextIO, err: TextIO, *, extra: dict
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(BadinhSpider)
         process.crawl(crawler, start_urls=urls)
-        process.start()
+        with _lighter_gc():
+            process.start()
         runtime = getattr(crawler, "_badinh_runtime", None)
         if runtime is None or runtime.summary is None:
             err.write("badinh-crawl crawl: the crawl did not start (see the log above)\n")
@@ -154,6 +158,32 @@ def run_crawl(args: argparse.Namespace, out: TextIO, err: TextIO, *, extra: dict
         return int(runtime.exit_status)
     finally:
         lock.release()
+
+
+#: collect the youngest generation after this many new container objects (Python's default: 700)
+GC_THRESHOLD0 = 5000
+
+
+@contextmanager
+def _lighter_gc() -> Iterator[None]:
+    """The cycle collector, lighter for the length of a crawl.
+
+    The objects made before the crawl starts (modules, Scrapy's machinery: some 80,000) are moved
+    out of its reach (``gc.freeze``), and the youngest generation is collected after 5,000 new
+    objects rather than 700. On the 2,000-page benchmark crawl the collector took 1.8 s of 22 s of
+    CPU (2,000 collections, 16 full ones walking every object again); with this, about 0.25 s, for
+    about 5 MB more peak memory (cyclic garbage waits a little longer; reference counting frees the
+    rest as before).
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD0, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _print_summary(summary: dict[str, Any], directory: Path, out: TextIO) -> None:

@@ -68,15 +68,29 @@ class NormalisePipeline(_Stage):
 
 
 def _normalise(value: Any) -> Any:
+    """``value`` itself when nothing in it changes (the common case: no copy), else a normalised copy."""
     if isinstance(value, str):
-        if value.isascii():
+        if value.isascii() or ("\xa0" not in value and unicodedata.is_normalized("NFC", value)):
             return value
-        fixed = unicodedata.normalize("NFC", value.replace("\xa0", " "))
-        return fixed
+        return unicodedata.normalize("NFC", value.replace("\xa0", " "))
     if isinstance(value, list):
-        return [_normalise(v) for v in value]
+        copied: list[Any] | None = None
+        for i, v in enumerate(value):
+            fixed = _normalise(v)
+            if fixed is not v:
+                if copied is None:
+                    copied = list(value)
+                copied[i] = fixed
+        return value if copied is None else copied
     if isinstance(value, dict):
-        return {k: _normalise(v) for k, v in value.items()}
+        changed: dict[Any, Any] | None = None
+        for k, v in value.items():
+            fixed = _normalise(v)
+            if fixed is not v:
+                if changed is None:
+                    changed = dict(value)
+                changed[k] = fixed
+        return value if changed is None else changed
     return value
 
 
@@ -123,26 +137,37 @@ class OutputPipeline(_Stage):
         #: article url -> the version written or confirmed in this run ("" = skipped), for the
         #: article's qa and related records, which follow it through the pipelines
         self.versions = _Recent(VERSIONS_KEPT)
+        self._failure: BaseException | None = None
+        # a failed commit, wherever it happens (a page marked done by the spider too), stops the run
+        runtime.state.on_rollback(self._fail)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         try:
-            routed = self._route(item)
-        except DropItem:
+            try:
+                routed = self._route(item)
+            except DropItem:
+                self.rt.settle(item)
+                raise
+            # may commit the state's group (the item's page done): a failure there is a write failure too
             self.rt.settle(item)
-            raise
         except (OSError, sqlite3.Error) as exc:
-            # not settled: the page is not marked done, a --resume fetches it again
+            # not settled (or its page's commit rolled back): not marked done, a --resume fetches it again
             self._fail(exc)
             raise WriteFailed(f"not written: {exc}") from exc
-        self.rt.settle(item)
         return routed
 
     def _fail(self, exc: BaseException) -> None:
+        if exc is self._failure:
+            return  # already seen by the state's rollback callback
+        self._failure = exc
         self.stats.inc_value("badinh/output_errors")
         if self.rt.fatal is None:
             self.rt.fatal = f"cannot write the output: {exc}"
             logger.error("%s; stopping the run (a --resume after freeing space continues it)", self.rt.fatal)
-            engine = getattr(self.crawler, "engine", None)
+            try:
+                engine = getattr(self.crawler, "engine", None)
+            except RuntimeError:  # not crawling (yet): nothing to stop
+                engine = None
             if engine is not None:
                 self._closing = asyncio.ensure_future(engine.close_spider_async(reason="output_error"))
 
@@ -261,6 +286,7 @@ class _Files:
         self.directory = directory
         self._fds: dict[str, int] = {}
         self._sizes: dict[str, int] = {}
+        runtime.state.on_rollback(self._cut_back)
 
     @classmethod
     def of(cls, runtime: Runtime) -> _Files | None:
@@ -274,6 +300,7 @@ class _Files:
         return files
 
     def write(self, name: str, line: str, *, key: str, article: ArticleState | None = None) -> None:
+        self.rt.state.check_writable()
         fd = self._fds.get(name)
         if fd is None:
             path = self.directory / name
@@ -293,6 +320,17 @@ class _Files:
         self._sizes[name] += len(data)
         self.rt.state.commit_record(key, name, self._sizes[name], article)
 
+    def _cut_back(self, exc: BaseException) -> None:
+        """The state's group was rolled back: cut each file back to its committed size at once."""
+        for name, fd in self._fds.items():
+            try:
+                committed = self.rt.state.committed_size(name)
+                if committed < self._sizes[name]:
+                    os.ftruncate(fd, committed)
+                    self._sizes[name] = committed
+            except (OSError, sqlite3.Error):
+                logger.exception("%s: not cut back to its committed size (the next run does it)", name)
+
     def close(self) -> None:
         for fd in self._fds.values():
             try:
@@ -306,15 +344,21 @@ _VERSION_IGNORED = frozenset({"view_count", "view_count_raw", "provenance", "pag
 _DIGEST_IGNORED = frozenset({"provenance"})
 
 
+#: json.dumps(..., ensure_ascii=False, sort_keys=True[, default=str]), made once (the keys of the
+#: state depend on these exact bytes)
+_sorted_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+_sorted_json_str = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
 def _version(article: dict[str, Any]) -> str:
     """What makes a new version of an article: everything but its view count and where it was read."""
     core = {k: v for k, v in article.items() if k not in _VERSION_IGNORED}
-    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_sorted_json(core).encode("utf-8")).hexdigest()
 
 
 def _digest(record: dict[str, Any]) -> str:
     core = {k: v for k, v in record.items() if k not in _DIGEST_IGNORED}
-    return hashlib.sha256(json.dumps(core, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(_sorted_json_str(core).encode("utf-8")).hexdigest()[:32]
 
 
 def _where(item: dict[str, Any]) -> str:

@@ -87,6 +87,9 @@ class SiteStats(TypedDict):
 Record = Article | QA | Related | SiteStats
 
 
+_line_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(record: Any) -> str:
     """One JSON Lines line: UTF-8 text, no ``\\u`` escapes, no newline inside."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return _line_encoder.encode(record)

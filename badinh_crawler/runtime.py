@@ -43,6 +43,7 @@ class Options:
     max_error_rate: float
     drift_min_pages: int
     drift_min_coverage: dict[str, float]
+    commit_interval: float = 0.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> Options:
@@ -68,6 +69,7 @@ class Options:
                 "published_at": settings.getfloat("BADINH_DRIFT_MIN_DATE", 0.8),
                 "body": settings.getfloat("BADINH_DRIFT_MIN_BODY", 0.9),
             },
+            commit_interval=settings.getfloat("BADINH_COMMIT_INTERVAL", 0.25),
         )
 
 
@@ -106,7 +108,9 @@ class Runtime:
                 lock = DirectoryLock(options.out_dir)
                 lock.acquire()
                 crawler._badinh_lock = lock
-        state = CrawlState(options.state_path if options.state_path is not None else ":memory:")
+        state = CrawlState(
+            options.state_path if options.state_path is not None else ":memory:", commit_interval=options.commit_interval
+        )
         repaired: list[Reconciled] = []
         if options.out_dir is not None:
             repaired = state.reconcile(options.out_dir, [*OUTPUT_FILES.values(), REJECTS_FILE])

@@ -52,6 +52,10 @@ ITEM_PIPELINES = {
     "badinh_crawler.pipelines.ValidatePipeline": 200,
     "badinh_crawler.pipelines.OutputPipeline": 300,
 }
+# Scrapy starts this many asyncio workers for the output of every response (default 100, most of
+# them idle: a page gives a few records and links); the pipelines are synchronous, so a few workers
+# do the same work, without the per-page cost of a hundred tasks
+CONCURRENT_ITEMS = 16
 LOG_FORMATTER = "badinh_crawler.logformat.LogFormatter"
 EXTENSIONS = {"badinh_crawler.report.RunReport": 500}
 FEED_EXPORT_ENCODING = "utf-8"
@@ -65,6 +69,9 @@ REMOTE_CONTROL_ENABLED = False
 BADINH_OUT_DIR = None
 # the state database (default: OUT_DIR/state.sqlite)
 BADINH_STATE = None
+# the state commits its writes in groups: when a page is finished, once the group is this many seconds
+# old (0: at every finished page); a kill loses at most that much work, which --resume does again
+BADINH_COMMIT_INTERVAL = 0.25
 # continue the interrupted run of OUT_DIR instead of starting a new one
 BADINH_RESUME = False
 # fetch every page again, known articles included (unchanged ones still give only a views record)

@@ -4,11 +4,21 @@ articles already stored. One SQLite file (``state.sqlite`` in the output directo
 Crash safety rests on two rules:
 
 * a record's line is appended to its JSONL file first, then its key and the file's new committed
-  size are committed here in one transaction; on the next open, bytes past the committed size (a
-  line written but not committed, or half a line) are cut off, and that record is produced again
-  because its page was not marked done;
+  size are recorded here; on the next open, bytes past the committed size (lines written but not
+  committed, or half a line) are cut off, and those records are produced again because their page
+  was not marked done;
 * a page is marked done only after all its records went through, so a killed run resumed with
   ``--resume`` fetches exactly the pages it had not finished.
+
+Writes are committed in groups: the statements of a run join one open transaction, committed when a
+page is finished (done, failed or skipped) once the group has been open ``commit_interval`` seconds
+(0: at every finished page). A page's records, their files' sizes and the page's mark land in the
+same commit or in consecutive ones, with whatever else happened meanwhile (links queued, records of
+pages still in the pipelines). A kill loses only what came after the last commit; the
+state and the committed sizes then describe the same earlier moment, and every page not finished
+at that moment is fetched again by ``--resume``. When a commit fails (disk full), the group is
+rolled back, the files are cut back to their committed sizes at once (:meth:`CrawlState.on_rollback`)
+and the state takes no more writes in this process, exactly as if it had been killed there.
 """
 
 from __future__ import annotations
@@ -16,8 +26,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,10 +110,15 @@ class Reconciled:
 
 
 class CrawlState:
-    """The SQLite state of one output directory (or ``":memory:"`` for a stateless crawl)."""
+    """The SQLite state of one output directory (or ``":memory:"`` for a stateless crawl).
 
-    def __init__(self, path: Path | str) -> None:
+    ``commit_interval``: a finished page commits the open group of writes once it is that many
+    seconds old (0: every finished page commits)."""
+
+    def __init__(self, path: Path | str, *, commit_interval: float = 0.0) -> None:
         self.path = str(path)
+        self.commit_interval = commit_interval
+        self._group_opened = 0.0
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         if self.path != ":memory:":
             # WAL + NORMAL: a commit survives a killed process (it is in the OS cache); fsync at close
@@ -110,6 +126,9 @@ class CrawlState:
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
         self.run_id = ""
+        #: the error that made a commit fail; from then on writes are dropped (see the module docstring)
+        self.failed: BaseException | None = None
+        self._rollback_callbacks: list[Callable[[BaseException], None]] = []
 
     # --- runs ---------------------------------------------------------------------------------
     def interrupted_run(self) -> str | None:
@@ -120,7 +139,7 @@ class CrawlState:
     def start_run(self, *, resume: bool) -> tuple[str, bool]:
         """Begin a run, or continue the interrupted one when ``resume``. Returns (run_id, resumed)."""
         old = self.interrupted_run()
-        with self._tx():
+        with self._tx(commit=True):
             if resume and old is not None:
                 self.run_id = old
                 self.db.execute("UPDATE runs SET resumes = resumes + 1 WHERE run_id = ?", (old,))
@@ -134,25 +153,35 @@ class CrawlState:
             return self.run_id, False
 
     def finish_run(self, status: str) -> None:
-        with self._tx():
+        if self.failed is not None:
+            return  # stays "running": a --resume continues from the last commit
+        with self._tx(commit=True):
             self.db.execute("UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?", (status, now_iso(), self.run_id))
 
     # --- frontier -------------------------------------------------------------------------------
     def enqueue(self, entry: FrontierEntry) -> bool:
         """Remember a request of this run; False when it was already known (fetched or queued)."""
-        cur = self.db.execute(
-            "INSERT OR IGNORE INTO frontier (key, run_id, method, url, body, kind) VALUES (?, ?, ?, ?, ?, ?)",
-            (entry.key, self.run_id, entry.method, entry.url, entry.body, entry.kind),
-        )
+        if self.failed is not None:
+            return False
+        with self._tx():
+            cur = self.db.execute(
+                "INSERT OR IGNORE INTO frontier (key, run_id, method, url, body, kind) VALUES (?, ?, ?, ?, ?, ?)",
+                (entry.key, self.run_id, entry.method, entry.url, entry.body, entry.kind),
+            )
         return cur.rowcount == 1
 
     def mark(self, key: str, status: str, detail: str | None = None) -> None:
-        """``status`` is done, failed or skipped; inserts the key when it was not queued (a redirect target)."""
-        self.db.execute(
-            "INSERT INTO frontier (key, run_id, method, url, kind, status, detail) VALUES (?, ?, 'GET', ?, 'page', ?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET status = excluded.status, detail = excluded.detail",
-            (key, self.run_id, key.partition(" ")[2], status, detail),
-        )
+        """``status`` is done, failed or skipped; inserts the key when it was not queued (a redirect target).
+
+        A finished page (any status but pending) commits the group, when due: its records are in it."""
+        if self.failed is not None:
+            return
+        with self._tx(page_finished=status != "pending"):
+            self.db.execute(
+                "INSERT INTO frontier (key, run_id, method, url, kind, status, detail) VALUES (?, ?, 'GET', ?, 'page', ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET status = excluded.status, detail = excluded.detail",
+                (key, self.run_id, key.partition(" ")[2], status, detail),
+            )
 
     def is_finished(self, key: str) -> bool:
         row = self.db.execute("SELECT status FROM frontier WHERE key = ?", (key,)).fetchone()
@@ -173,7 +202,9 @@ class CrawlState:
 
     # --- Wayback captures listed in this run ------------------------------------------------------
     def add_captures(self, rows: Iterable[tuple[str, str, str, int | None, str, str]]) -> None:
-        with self._tx():
+        if self.failed is not None:
+            return
+        with self._tx(commit=True):
             self.db.executemany("INSERT OR IGNORE INTO captures VALUES (?, ?, ?, ?, ?, ?)", list(rows))
 
     def captures(self) -> list[tuple[str, str, str, int | None, str, str]]:
@@ -191,6 +222,8 @@ class CrawlState:
         return ArticleState(*row) if row else None
 
     def article_checked(self, url: str, view_count: int | None) -> None:
+        if self.failed is not None:
+            return
         with self._tx():
             self.db.execute("UPDATE articles SET last_checked = ?, view_count = ? WHERE url = ?", (now_iso(), view_count, url))
 
@@ -206,7 +239,9 @@ class CrawlState:
         return int(row[0]) if row else 0
 
     def commit_record(self, key: str, name: str, size: int, article: ArticleState | None = None) -> None:
-        """After a line was appended to ``name`` (now ``size`` bytes long): remember it, atomically."""
+        """After a line was appended to ``name`` (now ``size`` bytes long): remember it, atomically, in
+        the open group (committed with the next finished page). Raises once the state has failed."""
+        self.check_writable()
         with self._tx():
             self.db.execute("INSERT OR IGNORE INTO emitted (key) VALUES (?)", (key,))
             self.db.execute(
@@ -252,29 +287,79 @@ class CrawlState:
                 repaired.append(Reconciled(name, size - committed))
             elif size < committed:
                 # the file was shortened by hand: trust it, and write after what is there
-                with self._tx():
+                with self._tx(commit=True):
                     self.db.execute("UPDATE outputs SET committed = ? WHERE name = ?", (size, name))
                 repaired.append(Reconciled(name, size - committed))
         return repaired
 
     def close(self) -> None:
+        """Commit the open group (unless a commit failed), checkpoint and close."""
         try:
-            if self.path != ":memory:":
-                self.db.execute("PRAGMA wal_checkpoint(FULL)")
+            if self.failed is None:
+                self.commit()
+                if self.path != ":memory:":
+                    self.db.execute("PRAGMA wal_checkpoint(FULL)")
         finally:
             self.db.close()
 
-    # --- helpers ------------------------------------------------------------------------------
-    def _tx(self) -> _Transaction:
-        return _Transaction(self.db)
+    # --- groups of writes ------------------------------------------------------------------------
+    def commit(self) -> None:
+        """Commit the open group now (there is none after a failure)."""
+        if self.failed is None and self.db.in_transaction:
+            try:
+                self.db.execute("COMMIT")
+            except BaseException as exc:
+                self._roll_back(exc)
+                raise
+
+    def check_writable(self) -> None:
+        """Raise when a commit failed: nothing more may be written in this process."""
+        if self.failed is not None:
+            raise sqlite3.OperationalError(f"the state takes no more writes after a failed commit: {self.failed}")
+
+    def on_rollback(self, callback: Callable[[BaseException], None]) -> None:
+        """Call ``callback(error)`` when a group is rolled back (a failed write or commit)."""
+        self._rollback_callbacks.append(callback)
+
+    def _roll_back(self, exc: BaseException) -> None:
+        if self.failed is None:
+            self.failed = exc
+        try:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # SQLite may have rolled back by itself (disk full); closing discards the rest
+        for callback in self._rollback_callbacks:
+            callback(exc)
+
+    def _tx(self, *, commit: bool = False, page_finished: bool = False) -> _Unit:
+        """Statements that belong together: they join the open group (opened if none), committed at
+        the end when ``commit``, or when ``page_finished`` and the group is ``commit_interval`` old;
+        an error in them rolls the whole group back and stops all writes."""
+        return _Unit(self, commit, page_finished)
 
 
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
+class _Unit:
+    __slots__ = ("commit", "page_finished", "state")
+
+    def __init__(self, state: CrawlState, commit: bool, page_finished: bool) -> None:
+        self.state = state
+        self.commit = commit
+        self.page_finished = page_finished
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        state = self.state
+        if not state.db.in_transaction:
+            try:
+                state.db.execute("BEGIN IMMEDIATE")
+            except BaseException as exc:
+                state._roll_back(exc)
+                raise
+            state._group_opened = time.monotonic()
 
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        state = self.state
+        if exc is not None:
+            state._roll_back(exc)
+        elif self.commit or (self.page_finished and time.monotonic() - state._group_opened >= state.commit_interval):
+            state.commit()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -133,6 +135,30 @@ def test_state_frontier_and_resume(tmp_path: Path) -> None:
     run3, resumed = again.start_run(resume=True)
     assert run3 != run and not resumed
     assert list(again.pending()) == []
+
+
+def test_state_commits_when_a_page_is_finished_and_the_group_old_enough(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite", commit_interval=0.2)
+    state.start_run(resume=False)
+    reader = sqlite3.connect(tmp_path / "s.sqlite")  # sees only what is committed
+
+    def committed() -> list[str]:
+        return [key for (key,) in reader.execute("SELECT key FROM frontier ORDER BY key")]
+
+    state.enqueue(FrontierEntry("GET http://h/a", "GET", "http://h/a", "", "page"))
+    state.enqueue(FrontierEntry("GET http://h/b", "GET", "http://h/b", "", "page"))
+    state.mark("GET http://h/a", "done")  # a finished page, but the group is younger than 0.2 s
+    assert committed() == []
+    time.sleep(0.25)
+    state.enqueue(FrontierEntry("GET http://h/c", "GET", "http://h/c", "", "page"))
+    assert committed() == []  # queuing a request never commits
+    state.mark("GET http://h/b", "failed", "HTTP 404")
+    assert committed() == ["GET http://h/a", "GET http://h/b", "GET http://h/c"]
+    state.mark("GET http://h/c", "done")
+    assert state.is_finished("GET http://h/c")  # the state reads its own open group
+    state.close()  # commits the open group
+    assert reader.execute("SELECT status FROM frontier WHERE key = 'GET http://h/c'").fetchone() == ("done",)
+    reader.close()
 
 
 def test_state_cuts_unfinished_writes(tmp_path: Path) -> None:
