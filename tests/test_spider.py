@@ -52,3 +52,31 @@ def test_extractor_crash_is_counted_and_the_crawl_goes_on(tmp_path: Path, monkey
     assert list(spider.parse(page)) == []
     assert spider.crawler.stats.get_value("badinh/failed/extraction_error") == 1  # type: ignore[union-attr]
     assert spider.rt.state.is_finished(page.meta["badinh_key"])
+
+
+def test_a_link_seen_again_is_not_looked_up_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # menus and related rows repeat on every page: the second pass of a link does nothing, the
+    # first pass's answer stands (queued once), and the state is not asked again
+    spider = make_spider(tmp_path)
+    links = [f"https://badinh.hanoi.gov.vn/tin-tuc/-/view_content/{n}-bai-viet" for n in range(1, 4)]
+    first = list(spider._follow_links(links, kind="article"))
+    assert sorted(r.url for r in first) == sorted(links)
+    lookups: list[str] = []
+    real = spider.rt.state.is_finished
+    monkeypatch.setattr(spider.rt.state, "is_finished", lambda key: lookups.append(key) or real(key))
+    assert list(spider._follow_links([*links, links[0]], kind="article")) == []
+    assert lookups == []
+    # a new link is looked up and queued as before
+    new = "https://badinh.hanoi.gov.vn/tin-tuc/-/view_content/4-bai-viet"
+    assert [r.url for r in spider._follow_links([new, links[1]], kind="article")] == [new]
+    assert lookups == [request_key("GET", new)]
+
+
+def test_the_followed_links_memory_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spider_module, "FOLLOWED_KEPT", 3)
+    spider = make_spider(tmp_path)
+    links = [f"https://badinh.hanoi.gov.vn/tin-tuc/-/view_content/{n}-bai-viet" for n in range(1, 6)]
+    assert len(list(spider._follow_links(links, kind="article"))) == 5
+    assert list(spider._followed) == links[-3:]
+    # the oldest, forgotten, is looked up again: already queued, so still no second request
+    assert list(spider._follow_links(links[:1], kind="article")) == []

@@ -36,6 +36,10 @@ def request_key(method: str, url: str, body: str = "") -> str:
     return f"{method} {url}" + (f" {body}" if body else "")
 
 
+#: links remembered by :meth:`BadinhSpider._follow_links` (about 2 MB)
+FOLLOWED_KEPT = 16_384
+
+
 class BadinhSpider(scrapy.Spider):
     name = "badinh"
 
@@ -56,6 +60,10 @@ class BadinhSpider(scrapy.Spider):
         #: listing key -> hashes of the item sets seen on its pages (Liferay serves the last page
         #: past the end); hashes rather than the sets: a few bytes per listing page of the run
         self._listing_pages: dict[str, set[int]] = {}
+        #: links already through ``_follow_links`` in this process, the most recent ones: a link's
+        #: first pass queues it, marks it skipped or finds it finished, so a later pass does nothing
+        #: (menus and related rows repeat on every page; bounded, the oldest forgotten first)
+        self._followed: dict[str, None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BadinhSpider:
@@ -230,7 +238,13 @@ class BadinhSpider(scrapy.Spider):
     def _follow_links(self, links: Iterable[str], *, kind: str) -> Iterator[Request]:
         stats = self.crawler.stats
         assert stats is not None
+        followed = self._followed
         for link in links:
+            if link in followed:
+                continue
+            followed[link] = None
+            if len(followed) > FOLLOWED_KEPT:
+                del followed[next(iter(followed))]
             if host_key(link) not in self.allowed_hosts or trap_reason(link):
                 continue
             key = request_key("GET", link)
