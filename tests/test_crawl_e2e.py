@@ -78,6 +78,8 @@ def test_first_crawl_succeeds_and_writes_the_four_files(first_crawl: dict[str, A
         assert (out / name).stat().st_size > 0, name
     summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert summary["exit"] == {"status": 0, "reason": "success"}
+    # how often the state commits is part of what a run was (its crash-safety window)
+    assert summary["settings"]["BADINH_COMMIT_INTERVAL"] == 0.25
     for name in FILES:
         for record in records(out, name):
             assert errors(record) == [], (name, record.get("url"))
