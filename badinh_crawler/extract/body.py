@@ -191,7 +191,8 @@ class BodyReader:
         align_m = (_ALIGN.search(style) if style else None) or (
             _ALIGN.search(f"text-align:{el.get('align')}") if el.get("align") else None
         )
-        tokens: frozenset[str] = frozenset(self.page.tokens(el)) if self.page.tokens(el) else _NONE
+        own = self.page.tokens(el)
+        tokens: frozenset[str] = frozenset(own) if own else _NONE
         if self._caption_depth:
             tokens = tokens | _CAPTION
         self.blocks.append(
