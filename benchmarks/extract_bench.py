@@ -7,7 +7,10 @@ three are timed alternately, run by run, so that all three see the same machine 
 
 (a) ``lxml.html.document_fromstring(bytes)``: the floor;
 (b) ``extract_page(bytes, url, content_type=...)`` and its ``records()``: every record type;
-(c) ``trafilatura.extract(bytes, url=url, with_metadata=True, output_format="json")``.
+(c) ``trafilatura.extract(bytes, url=url, with_metadata=True, output_format="json")``;
+(d) ``template_reader.read(bytes, url)``: the cheapest Python reading of the same fields from the
+    generated pages' two templates (see ``template_reader.py``), the extraction counterpart of the
+    no-op spider; the fixture pages (other themes) have no (d).
 
 Each page's time is the median of its runs; the report gives the median over pages of each, and
 the median of the per-page ratios.
@@ -20,6 +23,7 @@ import platform
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,7 @@ from lxml import html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import load
+from template_reader import read as template_read
 
 from badinh_crawler.extract import extract_page
 
@@ -38,6 +43,20 @@ def _timed(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def _agreement(result: Any, floor: dict[str, Any]) -> Counter[str]:
+    """Which of the template reader's values equal our records' (so the floor reads as much as we do)."""
+    found: Counter[str] = Counter(pages=1)
+    article = result.article or {}
+    for name in ("title", "sapo", "published_at", "view_count", "category"):
+        found[name] += article.get(name) == floor[name]
+    ours = [(r["title"], r["url"], r["date"], r["view_count"], r["teaser"]) for r in result.related]
+    theirs = [(r["title"], r["url"], r["date"], r["view_count"], r["teaser"]) for r in floor["related"]]
+    found["related rows"] += ours == theirs
+    stats = result.site_stats
+    found["visitor numbers"] += stats is not None and (stats["online_now"], stats["total_visits"]) == floor["stats"]
+    return found
 
 
 def machine_line() -> str:
@@ -63,6 +82,7 @@ def main() -> int:
     args = parser.parse_args()
     corpus = load(args.pages, args.seed)
     rows = []
+    agree: Counter[str] = Counter()
     started = time.perf_counter()
     for page in corpus:
         body, url, ct = page.body, page.url, page.content_type
@@ -70,17 +90,26 @@ def main() -> int:
         parse_t: list[float] = []
         ours_t: list[float] = []
         traf_t: list[float] = []
+        tmpl_t: list[float] = []
+        result = extract_page(body, url, content_type=ct)
+        # (the fixture pages are of other themes: the reader knows the generated pages' templates)
+        floor = None if page.name.startswith("fixture-") else template_read(body, url)
+        if floor is not None:
+            agree.update(_agreement(result, floor))
         for run in range(max(args.runs, args.trafilatura_runs)):
             if run < args.runs:
                 parse_t.append(_timed(lambda body=body: html.document_fromstring(body)))
                 ours_t.append(_timed(lambda body=body, url=url, ct=ct: extract_page(body, url, content_type=ct).records()))
+                if floor is not None:
+                    tmpl_t.append(_timed(lambda body=body, url=url: template_read(body, url)))
             if run < args.trafilatura_runs:
                 traf_t.append(
                     _timed(
                         lambda body=body, url=url: trafilatura.extract(body, url=url, with_metadata=True, output_format="json")
                     )
                 )
-        rows.append((page, statistics.median(parse_t), statistics.median(ours_t), statistics.median(traf_t)))
+        tmpl = statistics.median(tmpl_t) if tmpl_t else None
+        rows.append((page, statistics.median(parse_t), statistics.median(ours_t), statistics.median(traf_t), tmpl))
     elapsed = time.perf_counter() - started
 
     def med(values: list[float]) -> float:
@@ -90,8 +119,11 @@ def main() -> int:
     print(f"machine: {machine_line()}")
     print(f"versions: lxml {lxml.__version__}, trafilatura {trafilatura.__version__}")
     print(f"corpus: {len(rows)} pages, KB min {min(sizes):.1f} / median {med(sizes):.1f} / max {max(sizes):.1f}")
-    print(f"{'pages':22} {'n':>5} {'lxml ms':>8} {'ours ms':>8} {'traf ms':>8} {'ours/lxml':>10} {'traf/ours':>10}")
-    groups: dict[str, list[tuple[Any, float, float, float]]] = {"all": rows}
+    print(
+        f"{'pages':22} {'n':>5} {'lxml ms':>8} {'ours ms':>8} {'traf ms':>8} {'tmpl ms':>8} {'ours/lxml':>10} "
+        f"{'traf/ours':>10} {'tmpl/lxml':>10} {'ours/tmpl':>10}"
+    )
+    groups: dict[str, list[tuple[Any, float, float, float, float | None]]] = {"all": rows}
     for era in ("liferay", "htm", "other"):
         picked = [r for r in rows if r[0].era == era]
         if picked:
@@ -102,8 +134,21 @@ def main() -> int:
         t = med([r[3] for r in group]) * 1000
         ours_lxml = med([r[2] / r[1] for r in group])
         traf_ours = med([r[3] / r[2] for r in group])
-        print(f"{name:22} {len(group):5d} {p:8.3f} {o:8.3f} {t:8.3f} {ours_lxml:9.2f}x {traf_ours:9.1f}x")
+        floors = [r for r in group if r[4] is not None]
+        if floors:
+            f = f"{med([r[4] for r in floors if r[4]]) * 1000:8.3f}"
+            tmpl_lxml = f"{med([r[4] / r[1] for r in floors if r[4]]):9.2f}x"
+            ours_tmpl = f"{med([r[2] / r[4] for r in floors if r[4]]):9.2f}x"
+        else:
+            f, tmpl_lxml, ours_tmpl = f"{'-':>8}", f"{'-':>10}", f"{'-':>10}"
+        times = f"{p:8.3f} {o:8.3f} {t:8.3f} {f}"
+        print(f"{name:22} {len(group):5d} {times} {ours_lxml:9.2f}x {traf_ours:9.1f}x {tmpl_lxml} {ours_tmpl}")
     print("(ms: median over pages of each page's median; ratios: median over pages of the per-page ratio)")
+    pages_read = agree.pop("pages", 0)
+    print(
+        f"tmpl reads what ours reads, on the {pages_read} pages it reads: "
+        + ", ".join(f"{field} {n}/{pages_read}" for field, n in sorted(agree.items()))
+    )
     print(f"wall time {elapsed:.0f} s")
     print(
         f"command: .venv/bin/python benchmarks/extract_bench.py --pages {args.pages} --runs {args.runs} "
