@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .batch import WorkerDied, ordered_map, worker_count
 from .crawl import add_crawl_arguments, run_crawl, run_demo
-from .extract import ParseError, extract_page
+from .pagejob import PageJob, extract_job
 from .records import dumps
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: ``extract`` stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+EXIT_INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
         help="a file of 'URL<TAB>PATH' lines (relative paths are relative to the manifest); all pages in one process",
     )
     ex.add_argument("--quiet", action="store_true", help="do not print layout-drift warnings on stderr")
+    ex.add_argument(
+        "--jobs",
+        type=_jobs_count,
+        default=1,
+        metavar="N",
+        help="extract in N worker processes (0: one per CPU core); the output is the same, in the same order (default 1)",
+    )
     ex.add_argument(
         "--warc",
         action="append",
@@ -75,6 +89,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_crawl_arguments(demo, demo=True)
     return parser
+
+
+def _jobs_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r} (0 or more)")
+    return value
 
 
 def _jobs(args: argparse.Namespace) -> Iterator[tuple[str, str, int]]:
@@ -117,42 +141,44 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
         return EXIT_USAGE
     failed = pages = 0
     try:
-        jobs = list(_jobs(args))
+        jobs = [
+            PageJob(url, path, number, _read(path, stdin) if path == "-" and number == 0 else None)
+            for url, path, number in _jobs(args)
+        ]
     except OSError as exc:
         err.write(f"error: {args.manifest}: cannot read the manifest: {exc.strerror or exc}\n")
         return EXIT_FAILED
-    for url, path, number in jobs:
-        if number < 0:
-            err.write(f"error: {path}: not a 'URL<TAB>PATH' line\n")
-            failed += 1
-            continue
-        try:
-            body = _read(path, stdin)
-        except OSError as exc:
-            err.write(f"error: {path}: cannot read: {exc.strerror or exc}\n")
-            failed += 1
-            continue
-        try:
-            result = extract_page(body, url, content_type=args.content_type, observed_at=args.observed_at)
-        except ParseError as exc:
-            err.write(f"error: {path}: not a readable HTML page: {exc}\n")
-            failed += 1
-            continue
-        except Exception as exc:  # one bad page must not stop a batch: name it and go on
-            err.write(f"error: {path}: extraction failed: {type(exc).__name__}: {exc}\n")
-            failed += 1
-            continue
-        pages += 1
-        out.write("".join(dumps(record) + "\n" for record in result.records()))
-        for problem in result.problems:
-            err.write(f"warning: {path}: {problem}\n")
-        if not args.quiet:
-            for warning in result.warnings:
-                err.write(f"warning: {path}: layout drift: {warning}\n")
-    for archive in args.warc:
-        done, problems = _extract_archive(archive, args.quiet, out, err)
-        pages += done
-        failed += problems
+    workers = worker_count(args.jobs)
+    work = partial(extract_job, content_type=args.content_type, observed_at=args.observed_at, quiet=args.quiet)
+    where = "pages"
+    try:
+        with _terminate_as_interrupt():
+            try:
+                for _job, page in ordered_map(work, jobs, min(workers, len(jobs))):
+                    out.write(page.out)
+                    err.write(page.err)
+                    if page.ok:
+                        pages += 1
+                    else:
+                        failed += 1
+            except WorkerDied as exc:
+                first = exc.first if isinstance(exc.first, PageJob) else None
+                left = len(jobs) - pages - failed
+                err.write(
+                    f"error: {first.path if first else '?'}: {exc}, extracting this page or one of the "
+                    f"{exc.pending - 1} after it; {left} pages not extracted (--jobs 1 names the page)\n"
+                )
+                failed += left
+            for archive in args.warc:
+                where = f"archive {archive}"
+                done, problems = _extract_archive(archive, args.quiet, out, err, workers)
+                pages += done
+                failed += problems
+    except KeyboardInterrupt:
+        out.flush()
+        done_text = f"{pages + failed} of {len(jobs)} pages" if where == "pages" else f"{where}, {pages + failed} pages before it"
+        err.write(f"badinh-crawl extract: interrupted while extracting {done_text}; the records printed are whole\n")
+        return EXIT_INTERRUPTED
     out.flush()
     if failed:
         what = "pages or archive parts had problems" if args.warc else "pages failed"
@@ -161,14 +187,31 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
     return EXIT_OK
 
 
-def _extract_archive(path: Path, quiet: bool, out: TextIO, err: TextIO) -> tuple[int, int]:
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a scheduler's stop) ends the command as Ctrl-C does: cleanly, saying where it stopped."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # (signal handlers belong to the main thread)
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _extract_archive(path: Path, quiet: bool, out: TextIO, err: TextIO, jobs: int = 1) -> tuple[int, int]:
     """(pages extracted, problems) of one WARC/WACZ; every readable record is extracted."""
     from .archive.errors import ArchiveError, ArchiveProblem
     from .archive.warc_in import extract_warc
 
     pages = problems = 0
     try:
-        for entry in extract_warc(path):
+        for entry in extract_warc(path, jobs=jobs):
             if isinstance(entry, ArchiveProblem):
                 if entry.kind == "unparsable" and entry.message.endswith("empty document"):
                     if not quiet:  # a 200 with no body (an API's "no more items"): not a page

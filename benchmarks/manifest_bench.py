@@ -1,6 +1,6 @@
 """Marginal cost per page of ``badinh-crawl extract --manifest``, against the bare lxml parse.
 
-Run: .venv/bin/python benchmarks/manifest_bench.py [--pages 300] [--repeats 3] [--seed 7]
+Run: .venv/bin/python benchmarks/manifest_bench.py [--pages 300] [--repeats 3] [--seed 7] [--jobs 1,0]
 
 N pages of the extraction corpus (``corpus.py``; every (1000/N)-th page, so both eras) are written
 to a temporary folder with a manifest of all N and one of their first 10. The command
@@ -17,6 +17,10 @@ page's fastest of 3, timed in this process: the marginal cost is a mean too), an
 ``extract_page(...).records()`` in this process, both as one pass over the pages in order (what
 the command does: each page once) and as each page's fastest of 3 (the extraction benchmark's
 measure, caches warm), so the command's own overhead shows.
+
+The same is then measured with ``--jobs`` (default: ``0``, one worker process per CPU core), wall
+time only (the workers' CPU is not the command's child's): what a batch costs a user who has the
+cores, next to the one-process figure that the per-page target is about.
 """
 
 from __future__ import annotations
@@ -41,11 +45,12 @@ from badinh_crawler.extract import extract_page  # noqa: E402
 CLI = Path(sys.executable).parent / "badinh-crawl"
 
 
-def run_cli(manifest: Path) -> tuple[float, float]:
+def run_cli(manifest: Path, jobs: int = 1) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one whole ``extract --manifest`` process."""
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
-        proc = subprocess.Popen([str(CLI), "extract", "--manifest", str(manifest), "--quiet"], stdout=sink)
+        command = [str(CLI), "extract", "--manifest", str(manifest), "--quiet", "--jobs", str(jobs)]
+        proc = subprocess.Popen(command, stdout=sink)
         _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -72,7 +77,9 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--jobs", default="0", help="--jobs values to measure after the one-process run, comma-separated")
     args = parser.parse_args()
+    parallel = [int(x) for x in args.jobs.split(",") if x.strip() and int(x) != 1]
     if args.pages <= 10:
         raise SystemExit("--pages must be more than 10")
     corpus = load(1000, args.seed)
@@ -93,6 +100,10 @@ def main() -> int:
         for _ in range(args.repeats):
             for manifest in (small, large):
                 timings[manifest].append(run_cli(manifest))
+        walls: dict[int, tuple[float, float]] = {}
+        for jobs in parallel:
+            runs = [(run_cli(small, jobs)[0], run_cli(large, jobs)[0]) for _ in range(args.repeats)]
+            walls[jobs] = (min(r[0] for r in runs), min(r[1] for r in runs))
     wall_small, wall_large = min(w for w, _ in timings[small]), min(w for w, _ in timings[large])
     cpu_small, cpu_large = min(c for _, c in timings[small]), min(c for _, c in timings[large])
     marginal_wall = (wall_large - wall_small) / (n - 10)
@@ -122,8 +133,17 @@ def main() -> int:
         f"in this process, one pass in page order (each page once): extract_page {one_pass * 1000:.3f} ms a page; "
         f"marginal / that: {marginal_wall / one_pass:.2f}x (the command's own share: reading, JSON, writing)"
     )
+    for jobs, (small_wall, large_wall) in walls.items():
+        workers = len(os.sched_getaffinity(0)) if jobs == 0 else jobs
+        marginal = (large_wall - small_wall) / (n - 10)
+        print(
+            f"with --jobs {jobs} ({workers} worker processes): 10 pages {small_wall:.2f} s, {n} pages {large_wall:.2f} s wall; "
+            f"marginal {marginal * 1000:.2f} ms a page = {marginal / parse:.2f}x the parse, "
+            f"{marginal_wall / marginal:.2f}x faster than one process"
+        )
     print(
-        f"command: .venv/bin/python benchmarks/manifest_bench.py --pages {args.pages} --repeats {args.repeats} --seed {args.seed}"
+        f"command: .venv/bin/python benchmarks/manifest_bench.py --pages {args.pages} --repeats {args.repeats} "
+        f"--seed {args.seed} --jobs {args.jobs}"
     )
     return 0
 

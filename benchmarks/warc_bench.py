@@ -4,13 +4,17 @@ Builds the WARC once (the bundled mirror's article and listing pages, as a crawl
 would write them), then times ``badinh_crawler.archive.warc_in.extract_warc`` over it: reading,
 decoding and extracting every HTML response. No network.
 
-Run: .venv/bin/python benchmarks/warc_bench.py [--pages 10000]
+Run: .venv/bin/python benchmarks/warc_bench.py [--pages 10000] [--jobs 0]
+
+After the one-core run, the same WARC is read again with ``extract_warc(path, jobs=N)`` for each
+``--jobs`` value (default ``0``: a worker process per CPU core), wall time only.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
@@ -49,6 +53,7 @@ def build(directory: Path, pages: int) -> tuple[list[Path], int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--jobs", default="0", help="extract_warc jobs values to time after the one-core run, comma-separated")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="badinh-warc-bench-") as tmp:
         started = time.perf_counter()
@@ -65,9 +70,21 @@ def main() -> int:
                 pages += 1
                 records += len(entry.records)
         cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        parallel: dict[int, tuple[int, float]] = {}
+        for jobs in (int(x) for x in args.jobs.split(",") if x.strip() and int(x) != 1):
+            done, wall_jobs = 0, time.perf_counter()
+            for path in paths:
+                done += sum(1 for entry in extract_warc(path, jobs=jobs) if not isinstance(entry, ArchiveProblem))
+            parallel[jobs] = (done, time.perf_counter() - wall_jobs)
     print(f"re-extraction: {pages} pages, {records} records, {problems} problems in {wall:.1f} s wall, {cpu:.1f} s CPU")
     print(f"  {pages / cpu:.0f} pages/s and {records / cpu:.0f} records/s per CPU second (target: 200 pages/s on one core)")
-    print(f"command: .venv/bin/python benchmarks/warc_bench.py --pages {args.pages}")
+    for jobs, (done, seconds) in parallel.items():
+        workers = len(os.sched_getaffinity(0)) if jobs == 0 else jobs
+        print(
+            f"  with jobs={jobs} ({workers} worker processes, this one reading): {done} pages in {seconds:.1f} s wall, "
+            f"{done / seconds:.0f} pages/s ({wall / seconds:.2f}x the one-process wall time)"
+        )
+    print(f"command: .venv/bin/python benchmarks/warc_bench.py --pages {args.pages} --jobs {args.jobs}")
     return 0
 
 

@@ -17,10 +17,12 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from ..batch import WorkerDied, ordered_map
 from ..extract import ParseError, extract_page
 from ..urls import is_asset, is_attachment
 from ._scan import Damage, ScannedRecord, scan
@@ -90,16 +92,52 @@ def iter_entries(path: str | os.PathLike[str]) -> Iterator[ArchivedPage | Archiv
         yield from _stream_entries(name, member, opener)
 
 
-def extract_warc(path: str | os.PathLike[str], *, run_id: str | None = None) -> Iterator[ExtractedPage | ArchiveProblem]:
+def extract_warc(
+    path: str | os.PathLike[str], *, run_id: str | None = None, jobs: int = 1
+) -> Iterator[ExtractedPage | ArchiveProblem]:
     """Each page of the archive through :func:`~badinh_crawler.extract.extract_page`, its records
     carrying ``provenance`` = ``{"source": "warc", "fetched_url": target URI, "fetched_at": WARC-Date
     (ISO 8601, +07:00), "http_status", "archive": page.provenance}`` (and ``run_id`` when given).
-    A page the extractor cannot read is an :class:`ArchiveProblem` of kind ``unparsable`` or ``extraction``."""
-    for entry in iter_entries(path):
-        if isinstance(entry, ArchiveProblem):
-            yield entry
-            continue
-        yield from _extract_one(entry, run_id)
+    A page the extractor cannot read is an :class:`ArchiveProblem` of kind ``unparsable`` or ``extraction``.
+
+    ``jobs``: pages are extracted by that many worker processes (:mod:`badinh_crawler.batch`) while
+    this one reads the archive; the entries come out the same, in file order. Raises
+    :class:`ArchiveError` when a worker process dies (the entries before it were yielded)."""
+    if jobs <= 1:
+        for entry in iter_entries(path):
+            if isinstance(entry, ArchiveProblem):
+                yield entry
+                continue
+            yield from _extract_one(entry, run_id)
+        return
+    try:
+        for entry, extracted in ordered_map(partial(_extract_remote, run_id=run_id), iter_entries(path), jobs):
+            if isinstance(entry, ArchiveProblem):
+                yield entry
+            elif isinstance(extracted, ArchiveProblem):
+                yield extracted
+            elif extracted is not None:
+                records, warnings = extracted
+                yield ExtractedPage(entry, records, warnings)
+    except WorkerDied as exc:
+        first = exc.first
+        where = f" at offset {first.provenance.get('offset')} ({first.url})" if isinstance(first, ArchivedPage) else ""
+        rest = "the rest of the archive was not extracted"
+        raise ArchiveError(f"{exc}, extracting the page{where} or one of the {exc.pending - 1} after it; {rest}") from exc
+
+
+def _extract_remote(
+    entry: ArchivedPage | ArchiveProblem, run_id: str | None
+) -> ArchiveProblem | tuple[list[dict[str, Any]], list[str]] | None:
+    """:func:`_extract_one` in a worker process: the page's records and warnings, without the page
+    (the reading process has it), or its problem."""
+    if isinstance(entry, ArchiveProblem):
+        return None
+    for done in _extract_one(entry, run_id):
+        if isinstance(done, ArchiveProblem):
+            return done
+        return done.records, done.warnings
+    return None
 
 
 def page_provenance(page: ArchivedPage, *, run_id: str | None = None) -> dict[str, Any]:
