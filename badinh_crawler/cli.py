@@ -126,10 +126,15 @@ def _jobs(args: argparse.Namespace) -> Iterator[tuple[str, str, int]]:
                 yield url.strip(), str(full if full.is_absolute() else base / full), number
 
 
-def _read(path: str, stdin: TextIO) -> bytes:
-    if path == "-":
-        return stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
-    return Path(path).read_bytes()
+def _job(url: str, path: str, number: int, stdin: TextIO) -> PageJob:
+    """The page to extract; standard input is read here, the files where they are extracted."""
+    if path != "-" or number != 0:
+        return PageJob(url, path, number)
+    try:
+        body = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode("utf-8")
+    except OSError as exc:
+        return PageJob(url, path, number, unreadable=str(exc.strerror or exc))
+    return PageJob(url, path, number, body)
 
 
 def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
@@ -141,20 +146,18 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
         return EXIT_USAGE
     failed = pages = 0
     try:
-        jobs = [
-            PageJob(url, path, number, _read(path, stdin) if path == "-" and number == 0 else None)
-            for url, path, number in _jobs(args)
-        ]
+        listed = list(_jobs(args))
     except OSError as exc:
         err.write(f"error: {args.manifest}: cannot read the manifest: {exc.strerror or exc}\n")
         return EXIT_FAILED
+    jobs = [_job(url, path, number, stdin) for url, path, number in listed]
     workers = worker_count(args.jobs)
     work = partial(extract_job, content_type=args.content_type, observed_at=args.observed_at, quiet=args.quiet)
     where = "pages"
     try:
         with _terminate_as_interrupt():
             try:
-                for _job, page in ordered_map(work, jobs, min(workers, len(jobs))):
+                for _item, page in ordered_map(work, jobs, min(workers, len(jobs))):
                     out.write(page.out)
                     err.write(page.err)
                     if page.ok:
@@ -250,7 +253,8 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 1 failed, 2 usage error, 3 layout drift, 4 locked)."""
+    """Run the command line; returns the exit status (0 ok, 1 failed, 2 usage error, 3 layout drift, 4 locked,
+    130 extract interrupted)."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     for stream in (out, err):

@@ -20,12 +20,14 @@ __all__ = ["PageJob", "PageOutput", "extract_job"]
 class PageJob:
     """A page to extract: its URL and file (``number``: its manifest line, 0 for a command-line
     path, negative for a manifest line that names no page). ``body``: the bytes when the command
-    read them itself (standard input)."""
+    read them itself (standard input), else the file is read where the page is extracted."""
 
     url: str
     path: str
     number: int
     body: bytes | None = None
+    #: why the command could not read the page itself
+    unreadable: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ def extract_job(job: PageJob, content_type: str | None = None, observed_at: str 
     """Read and extract one page; never raises for a bad page (its error line says what happened)."""
     if job.number < 0:
         return PageOutput("", f"error: {job.path}: not a 'URL<TAB>PATH' line\n", False)
+    if job.unreadable is not None:
+        return PageOutput("", f"error: {job.path}: cannot read: {job.unreadable}\n", False)
     body = job.body
     if body is None:
         try:

@@ -203,3 +203,20 @@ def test_sigterm_stops_the_command_cleanly_saying_where(tmp_path: Path, monkeypa
     }
     assert "interrupted while extracting 2 of 4 pages; the records printed are whole" in err
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is the command's only while it runs
+
+
+def test_unreadable_standard_input_is_that_page_s_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: object) -> int:
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BufferedReader(Broken()), encoding="utf-8"))
+    seed = FIXTURES / "seed-interview-liferay" / "page.html"
+    code, out, err = run(["extract", str(seed), "-"])
+    assert code == 1
+    assert "error: -: cannot read: Input/output error" in err
+    assert "badinh-crawl extract: 1 of 2 pages failed" in err
+    assert '"type":"article"' in out  # the other page is extracted
