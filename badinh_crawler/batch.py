@@ -15,6 +15,7 @@ A worker that dies without answering (killed, out of memory, crashed in C) stops
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -25,6 +26,8 @@ from itertools import islice
 from typing import TypeVar
 
 __all__ = ["WorkerDied", "ordered_map", "worker_count"]
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -83,7 +86,14 @@ def ordered_map(work: Callable[[T], R], items: Iterable[T], jobs: int, *, chunk:
         return
     source = iter(items)
     window: deque[tuple[list[T], Future[list[tuple[bool, R | BaseException]]]]] = deque()
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    try:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    except (OSError, ImportError, NotImplementedError) as exc:
+        # no process semaphores here (a container without /dev/shm...): the same work, in this process
+        logger.warning("worker processes are not available here (%s): working in this process", exc)
+        for item in source:
+            yield item, work(item)
+        return
     finished = False
     try:
 

@@ -80,6 +80,19 @@ def test_a_dead_worker_stops_the_batch_naming_the_first_item_not_done() -> None:
     assert raised.value.pending >= 7 - len(done) + 1
 
 
+def test_without_worker_processes_the_work_is_done_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr("badinh_crawler.batch.ProcessPoolExecutor", unavailable)
+    got = list(ordered_map(batch_work.square, range(10), jobs=4))
+    assert [(item, result[0]) for item, result in got] == [(n, n * n) for n in range(10)]
+    assert {result[1] for _, result in got} == {os.getpid()}
+    assert "worker processes are not available here" in caplog.text
+
+
 def test_worker_count() -> None:
     assert worker_count(3) == 3
     assert worker_count(0) >= 1
