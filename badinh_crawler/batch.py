@@ -7,7 +7,10 @@ With ``jobs`` 1 every item is worked on in this process, one after the other: no
 With more, items go to ``jobs`` worker processes in chunks, a bounded number of chunks ahead of the
 one being yielded (so a batch of a million pages holds a few dozen in memory), and the results come
 back in the order of the items, whatever order the workers finish in: the output of a batch is the
-same with any ``jobs``. ``work`` must be a module-level function (it is pickled by name).
+same with any ``jobs``. ``work`` must be a module-level function (it is pickled by name), and, as
+with any use of :mod:`multiprocessing` that starts fresh interpreters, a script calling this with
+``jobs`` over 1 keeps its top-level code under ``if __name__ == "__main__":`` (the workers import
+the script; without the guard they cannot start, which stops the batch with :class:`WorkerDied`).
 
 A worker that dies without answering (killed, out of memory, crashed in C) stops the batch with
 :class:`WorkerDied`, naming the first item not done; every result before it was yielded whole.
@@ -43,7 +46,7 @@ class WorkerDied(RuntimeError):
     yielded, ``pending`` the count of items sent to workers and not yielded (``first`` included)."""
 
     def __init__(self, first: object, pending: int) -> None:
-        super().__init__("an extraction worker process died without answering (killed, out of memory or crashed)")
+        super().__init__("an extraction worker process died without answering (killed, out of memory, crashed or unable to start)")
         self.first = first
         self.pending = pending
 

@@ -41,6 +41,7 @@ sys.path.insert(0, str(HERE))
 from corpus import CorpusPage, load  # noqa: E402
 
 from badinh_crawler.extract import extract_page  # noqa: E402
+from badinh_crawler.batch import worker_count  # noqa: E402
 
 CLI = Path(sys.executable).parent / "badinh-crawl"
 
@@ -134,7 +135,7 @@ def main() -> int:
         f"marginal / that: {marginal_wall / one_pass:.2f}x (the command's own share: reading, JSON, writing)"
     )
     for jobs, (small_wall, large_wall) in walls.items():
-        workers = len(os.sched_getaffinity(0)) if jobs == 0 else jobs
+        workers = worker_count(jobs)
         marginal = (large_wall - small_wall) / (n - 10)
         print(
             f"with --jobs {jobs} ({workers} worker processes): 10 pages {small_wall:.2f} s, {n} pages {large_wall:.2f} s wall; "

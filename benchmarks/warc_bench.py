@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 from badinh_crawler.archive.errors import ArchiveProblem  # noqa: E402
 from badinh_crawler.archive.warc_in import extract_warc  # noqa: E402
 from badinh_crawler.archive.warc_out import WarcWriter  # noqa: E402
+from badinh_crawler.batch import worker_count  # noqa: E402
 from badinh_crawler.mirror import Mirror  # noqa: E402
 
 BASE = "https://badinh.hanoi.gov.vn"
@@ -74,12 +74,13 @@ def main() -> int:
         for jobs in (int(x) for x in args.jobs.split(",") if x.strip() and int(x) != 1):
             done, wall_jobs = 0, time.perf_counter()
             for path in paths:
-                done += sum(1 for entry in extract_warc(path, jobs=jobs) if not isinstance(entry, ArchiveProblem))
+                entries = extract_warc(path, jobs=worker_count(jobs))
+                done += sum(1 for entry in entries if not isinstance(entry, ArchiveProblem))
             parallel[jobs] = (done, time.perf_counter() - wall_jobs)
     print(f"re-extraction: {pages} pages, {records} records, {problems} problems in {wall:.1f} s wall, {cpu:.1f} s CPU")
     print(f"  {pages / cpu:.0f} pages/s and {records / cpu:.0f} records/s per CPU second (target: 200 pages/s on one core)")
     for jobs, (done, seconds) in parallel.items():
-        workers = len(os.sched_getaffinity(0)) if jobs == 0 else jobs
+        workers = worker_count(jobs)
         print(
             f"  with jobs={jobs} ({workers} worker processes, this one reading): {done} pages in {seconds:.1f} s wall, "
             f"{done / seconds:.0f} pages/s ({wall / seconds:.2f}x the one-process wall time)"

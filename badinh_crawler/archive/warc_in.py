@@ -102,7 +102,8 @@ def extract_warc(
 
     ``jobs``: pages are extracted by that many worker processes (:mod:`badinh_crawler.batch`) while
     this one reads the archive; the entries come out the same, in file order. Raises
-    :class:`ArchiveError` when a worker process dies (the entries before it were yielded)."""
+    :class:`ArchiveError` when a worker process dies (the entries before it were yielded). A script
+    that asks for ``jobs`` keeps its top-level code under ``if __name__ == "__main__":``."""
     if jobs <= 1:
         for entry in iter_entries(path):
             if isinstance(entry, ArchiveProblem):
