@@ -46,7 +46,7 @@ class WorkerDied(RuntimeError):
     yielded, ``pending`` the count of items sent to workers and not yielded (``first`` included)."""
 
     def __init__(self, first: object, pending: int) -> None:
-        super().__init__("an extraction worker process died without answering (killed, out of memory, crashed or unable to start)")
+        super().__init__("an extraction worker process died without answering (killed, out of memory, crashed or not started)")
         self.first = first
         self.pending = pending
 

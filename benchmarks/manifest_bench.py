@@ -40,8 +40,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import CorpusPage, load  # noqa: E402
 
-from badinh_crawler.extract import extract_page  # noqa: E402
 from badinh_crawler.batch import worker_count  # noqa: E402
+from badinh_crawler.extract import extract_page  # noqa: E402
 
 CLI = Path(sys.executable).parent / "badinh-crawl"
 
