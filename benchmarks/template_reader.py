@@ -4,13 +4,14 @@ It knows the two templates of the generated corpus and reads their fields with o
 XPath each (compiled once, at import): title, lead, date, view count, category, the body
 container's child blocks as cleaned text with their images, each related row (title, link, date,
 view count, teaser) and the visitor widget's two numbers. No content cues, no page-furniture
-checks, no byline, captions, Q&A pairs, headings, canonical URLs or records: what any extractor
-of these fields from these pages has to pay, in Python on lxml, at the least.
+checks, no byline, captions, Q&A pairs, headings, canonical URLs or records: about what reading
+these fields from these pages costs a Python extractor on lxml, before any of the work that makes
+an extractor read markup it does not know.
 
 It is a measuring stick for ``extract_bench.py`` (column "tmpl"), never an extractor: it reads
 nothing of a page of any other markup. ``extract_bench.py`` checks that it reads the values our
-extractor reads (title, view count, related rows, visitor numbers), so the floor is not cheap by
-reading less.
+extractor reads (title, lead, date, view count, category, related rows, visitor numbers), so the
+floor is not cheap by reading less.
 
 Run alone: .venv/bin/python benchmarks/template_reader.py [--pages 200]  (prints the split per part)
 """
