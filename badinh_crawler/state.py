@@ -24,6 +24,7 @@ and the state takes no more writes in this process, exactly as if it had been ki
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import sqlite3
 import time
@@ -63,7 +64,7 @@ CREATE TABLE IF NOT EXISTS articles (
     last_stored TEXT NOT NULL,
     last_checked TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS emitted (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS emitted_keys (digest BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS captures (
     canonical TEXT NOT NULL,
     timestamp TEXT NOT NULL,
@@ -75,6 +76,30 @@ CREATE TABLE IF NOT EXISTS captures (
 );
 CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, committed INTEGER NOT NULL);
 """
+
+
+def key_digest(key: str) -> bytes:
+    """What the state keeps of a written record's key: 16 bytes of BLAKE2b (a chance of a collision
+    below 10^-20 for a billion records). A key such as ``related|<url>|<version>|<digest>`` is 150-300
+    bytes; its digest keeps the written-keys B-tree small enough to stay in SQLite's cache."""
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a state written by an earlier version up to this schema (in one transaction)."""
+    old = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'emitted'").fetchone()
+    if old is None:
+        return
+    # the written keys were kept whole: keep their digests instead
+    db.create_function("badinh_key_digest", 1, key_digest, deterministic=True)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("INSERT OR IGNORE INTO emitted_keys (digest) SELECT badinh_key_digest(key) FROM emitted")
+        db.execute("DROP TABLE emitted")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def now_iso() -> str:
@@ -125,6 +150,7 @@ class CrawlState:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
+        _migrate(self.db)
         self.run_id = ""
         #: the error that made a commit fail; from then on writes are dropped (see the module docstring)
         self.failed: BaseException | None = None
@@ -232,7 +258,7 @@ class CrawlState:
 
     # --- written records ------------------------------------------------------------------------
     def was_emitted(self, key: str) -> bool:
-        return self.db.execute("SELECT 1 FROM emitted WHERE key = ?", (key,)).fetchone() is not None
+        return self.db.execute("SELECT 1 FROM emitted_keys WHERE digest = ?", (key_digest(key),)).fetchone() is not None
 
     def committed_size(self, name: str) -> int:
         row = self.db.execute("SELECT committed FROM outputs WHERE name = ?", (name,)).fetchone()
@@ -243,7 +269,7 @@ class CrawlState:
         the open group (committed with the next finished page). Raises once the state has failed."""
         self.check_writable()
         with self._tx():
-            self.db.execute("INSERT OR IGNORE INTO emitted (key) VALUES (?)", (key,))
+            self.db.execute("INSERT OR IGNORE INTO emitted_keys (digest) VALUES (?)", (key_digest(key),))
             self.db.execute(
                 "INSERT INTO outputs (name, committed) VALUES (?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET committed = excluded.committed",

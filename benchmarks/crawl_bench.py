@@ -351,10 +351,13 @@ def bench_size(pages: int, seed: int, profile: bool, repeats: int) -> tuple[Site
                     load = os.getloadavg()[0]
                     run = run_child(name, cmd, env_cwd, access, work / f"{name}.log")
                     done[name].append(run)
+                    # the state on disk (SQLite and its write-ahead log) at the end of our run
+                    state_mb = sum(p.stat().st_size for p in (work / "out").glob("state.sqlite*")) / 2**20
+                    on_disk = f", state {state_mb:.1f} MB" if name == "ours" else ""
                     print(
                         f"[{pages}] {name} #{repeat + 1}: {run.requests} requests in {run.seconds:.1f} s = "
                         f"{run.pages_per_s:.0f} pages/s (wall {run.wall:.1f} s, load before {load:.2f}), "
-                        f"CPU {run.cpu_ms:.2f} ms/page, peak RSS {run.peak_rss_mb:.0f} MB, exit {run.exit_status}; "
+                        f"CPU {run.cpu_ms:.2f} ms/page, peak RSS {run.peak_rss_mb:.0f} MB{on_disk}, exit {run.exit_status}; "
                         f"{dict(sorted(run.statuses.items()))}",
                         flush=True,
                     )

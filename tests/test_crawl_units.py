@@ -14,7 +14,7 @@ from badinh_crawler.cli import main
 from badinh_crawler.extract.links import discover, is_pagination, listing_key
 from badinh_crawler.lock import DirectoryLock, Locked
 from badinh_crawler.report import EXIT_LOCKED, EXIT_USAGE
-from badinh_crawler.state import ArticleState, CrawlState, FrontierEntry
+from badinh_crawler.state import ArticleState, CrawlState, FrontierEntry, key_digest
 from badinh_crawler.urls import canonicalize, host_key, is_asset, is_attachment, trap_reason
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -250,3 +250,35 @@ def test_input_problems_are_reported_not_hidden() -> None:
     with pytest.raises(ParseError, match="not HTML: the bytes are a PNG image"):
         extract_page(b"\x89PNG\r\n\x1a\n" + bytes(200), url, content_type="text/html")
     assert extract_page(b"<html><body><p>ok</p></body></html>", url).problems == []
+
+
+def test_a_state_with_whole_written_keys_is_migrated_to_their_digests(tmp_path: Path) -> None:
+    """A state written before the keys were kept as digests: its written records stay written."""
+    path = tmp_path / "s.sqlite"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE emitted (key TEXT PRIMARY KEY)")
+    old_keys = [f"related|https://badinh.hanoi.gov.vn/a{n}|v1|d{n}" for n in range(50)]
+    db.executemany("INSERT INTO emitted (key) VALUES (?)", [(k,) for k in old_keys])
+    db.commit()
+    db.close()
+    state = CrawlState(path)
+    assert all(state.was_emitted(k) for k in old_keys)
+    assert not state.was_emitted("related|https://badinh.hanoi.gov.vn/a0|v2|d0")
+    tables = {row[0] for row in state.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "emitted" not in tables and "emitted_keys" in tables
+    digests = state.db.execute("SELECT digest FROM emitted_keys").fetchall()
+    assert len(digests) == 50 and all(len(d[0]) == 16 for d in digests)
+    # opened again: nothing left to migrate, nothing lost
+    state.db.close()
+    assert all(CrawlState(path).was_emitted(k) for k in old_keys)
+
+
+def test_written_keys_are_kept_as_16_byte_digests(tmp_path: Path) -> None:
+    state = CrawlState(tmp_path / "s.sqlite")
+    state.start_run(resume=False)
+    key = "qa|https://badinh.hanoi.gov.vn/" + "x" * 300 + "|" + "f" * 64 + "|1"
+    state.commit_record(key, "qa.jsonl", 10)
+    state.commit()
+    (stored,) = state.db.execute("SELECT digest FROM emitted_keys").fetchone()
+    assert stored == key_digest(key) and len(stored) == 16
+    assert state.was_emitted(key) and not state.was_emitted(key + "x")
