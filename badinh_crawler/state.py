@@ -81,7 +81,8 @@ CREATE TABLE IF NOT EXISTS outputs (name TEXT PRIMARY KEY, committed INTEGER NOT
 def key_digest(key: str) -> bytes:
     """What the state keeps of a written record's key: 16 bytes of BLAKE2b (a chance of a collision
     below 10^-20 for a billion records). A key such as ``related|<url>|<version>|<digest>`` is 150-300
-    bytes; its digest keeps the written-keys B-tree small enough to stay in SQLite's cache."""
+    bytes; with its digest the written-keys B-tree is a tenth of the size: fewer pages to read and
+    write at each lookup and insert."""
     return hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
 
 
