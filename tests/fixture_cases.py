@@ -70,3 +70,19 @@ def check(expected: Any, actual: Any) -> list[str]:
         if not isinstance(actual, list) or not any(_item_matches(item, a) for a in actual):
             problems.append(f"no element matches {item!r}")
     return problems
+
+
+def manifest_of_fixtures(tmp_path: Path) -> Path:
+    """A manifest of every fixture page, with three bad lines among them: a missing file, an empty
+    file and a line without a tab (the batch must report each and go on)."""
+    lines = []
+    for folder in sorted(p for p in FIXTURES.iterdir() if (p / "meta.json").exists()):
+        url = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["url"]
+        lines.append(f"{url}\t{folder / 'page.html'}")
+    (tmp_path / "empty.html").write_bytes(b"")
+    lines.insert(3, f"https://badinh.hanoi.gov.vn/missing\t{tmp_path / 'nope.html'}")
+    lines.insert(5, "https://badinh.hanoi.gov.vn/empty\tempty.html")
+    lines.insert(7, "this line has no tab")
+    manifest = tmp_path / "pages.tsv"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return manifest

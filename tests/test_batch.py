@@ -13,7 +13,7 @@ from pathlib import Path
 
 import batch_work
 import pytest
-from fixture_cases import FIXTURES
+from fixture_cases import FIXTURES, manifest_of_fixtures
 from test_archive_warc import five_pages
 
 from badinh_crawler.archive.errors import ArchiveError, ArchiveProblem
@@ -99,20 +99,6 @@ def test_worker_count() -> None:
 
 
 # --- the command ------------------------------------------------------------------------------------
-
-
-def manifest_of_fixtures(tmp_path: Path) -> Path:
-    lines = []
-    for folder in sorted(p for p in FIXTURES.iterdir() if (p / "meta.json").exists()):
-        url = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["url"]
-        lines.append(f"{url}\t{folder / 'page.html'}")
-    (tmp_path / "empty.html").write_bytes(b"")
-    lines.insert(3, f"https://badinh.hanoi.gov.vn/missing\t{tmp_path / 'nope.html'}")
-    lines.insert(5, "https://badinh.hanoi.gov.vn/empty\tempty.html")
-    lines.insert(7, "this line has no tab")
-    manifest = tmp_path / "pages.tsv"
-    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return manifest
 
 
 def test_manifest_output_is_the_same_with_any_jobs(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fixture_cases import FIXTURES
+from fixture_cases import FIXTURES, manifest_of_fixtures
 
 from badinh_crawler.cli import main
 from badinh_crawler.schemas import errors
@@ -77,17 +77,8 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_manifest_batch_reports_bad_files_and_goes_on(tmp_path: Path) -> None:
-    lines = []
-    fixtures = sorted(p for p in FIXTURES.iterdir() if (p / "meta.json").exists())
-    for folder in fixtures:
-        url = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["url"]
-        lines.append(f"{url}\t{folder / 'page.html'}")
-    (tmp_path / "empty.html").write_bytes(b"")
-    lines.insert(3, f"https://badinh.hanoi.gov.vn/missing\t{tmp_path / 'nope.html'}")
-    lines.insert(5, "https://badinh.hanoi.gov.vn/empty\tempty.html")
-    lines.insert(7, "this line has no tab")
-    manifest = tmp_path / "pages.tsv"
-    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fixtures = [p for p in FIXTURES.iterdir() if (p / "meta.json").exists()]
+    manifest = manifest_of_fixtures(tmp_path)
     code, records, err = run(["extract", "--manifest", str(manifest)])
     assert code == 1
     assert f"error: {tmp_path / 'nope.html'}: cannot read" in err
