@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -16,7 +16,7 @@ from . import __version__
 from .batch import WorkerDied, ordered_map, worker_count
 from .crawl import add_crawl_arguments, run_crawl, run_demo
 from .pagejob import PageJob, extract_job
-from .records import dumps
+from .records import record_line
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -154,11 +154,12 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
     workers = worker_count(args.jobs)
     work = partial(extract_job, content_type=args.content_type, observed_at=args.observed_at, quiet=args.quiet)
     where = "pages"
+    write = _byte_writer(out)
     try:
         with _terminate_as_interrupt():
             try:
                 for _item, page in ordered_map(work, jobs, min(workers, len(jobs))):
-                    out.write(page.out)
+                    write(page.out)
                     err.write(page.err)
                     if page.ok:
                         pages += 1
@@ -174,7 +175,7 @@ def _extract(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
                 failed += left
             for archive in args.warc:
                 where = f"archive {archive}"
-                done, problems = _extract_archive(archive, args.quiet, out, err, workers)
+                done, problems = _extract_archive(archive, args.quiet, write, err, workers)
                 pages += done
                 failed += problems
     except KeyboardInterrupt:
@@ -207,7 +208,21 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _extract_archive(path: Path, quiet: bool, out: TextIO, err: TextIO, jobs: int = 1) -> tuple[int, int]:
+def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
+    """Writes UTF-8 JSON Lines to ``out``: to its binary buffer when it has one (standard output,
+    set to UTF-8 by :func:`main`), after what was written to it as text."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return lambda data: out.write(data.decode("utf-8"))
+
+    def write(data: bytes) -> object:
+        out.flush()
+        return buffer.write(data)
+
+    return write
+
+
+def _extract_archive(path: Path, quiet: bool, write: Callable[[bytes], object], err: TextIO, jobs: int = 1) -> tuple[int, int]:
     """(pages extracted, problems) of one WARC/WACZ; every readable record is extracted."""
     from .archive.errors import ArchiveError, ArchiveProblem
     from .archive.warc_in import extract_warc
@@ -224,7 +239,7 @@ def _extract_archive(path: Path, quiet: bool, out: TextIO, err: TextIO, jobs: in
                 problems += 1
                 continue
             pages += 1
-            out.write("".join(dumps(record) + "\n" for record in entry.records))  # type: ignore[arg-type]
+            write(b"".join([record_line(record) + b"\n" for record in entry.records]))
             if not quiet:
                 for warning in entry.warnings:
                     err.write(f"warning: {entry.page.url}: layout drift: {warning}\n")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .extract import ParseError, extract_page
-from .records import dumps
+from .records import record_line
 
 __all__ = ["PageJob", "PageOutput", "extract_job"]
 
@@ -32,10 +32,10 @@ class PageJob:
 
 @dataclass(frozen=True)
 class PageOutput:
-    """What the command prints for one page: its JSON Lines (stdout) and its error and warning
-    lines (stderr); ``ok`` is False for a page that failed."""
+    """What the command prints for one page: its JSON Lines (stdout, UTF-8 bytes) and its error and
+    warning lines (stderr); ``ok`` is False for a page that failed."""
 
-    out: str
+    out: bytes
     err: str
     ok: bool
 
@@ -43,22 +43,25 @@ class PageOutput:
 def extract_job(job: PageJob, content_type: str | None = None, observed_at: str | None = None, quiet: bool = False) -> PageOutput:
     """Read and extract one page; never raises for a bad page (its error line says what happened)."""
     if job.number < 0:
-        return PageOutput("", f"error: {job.path}: not a 'URL<TAB>PATH' line\n", False)
+        return PageOutput(b"", f"error: {job.path}: not a 'URL<TAB>PATH' line\n", False)
     if job.unreadable is not None:
-        return PageOutput("", f"error: {job.path}: cannot read: {job.unreadable}\n", False)
+        return PageOutput(b"", f"error: {job.path}: cannot read: {job.unreadable}\n", False)
     body = job.body
     if body is None:
         try:
             body = Path(job.path).read_bytes()
         except OSError as exc:
-            return PageOutput("", f"error: {job.path}: cannot read: {exc.strerror or exc}\n", False)
+            return PageOutput(b"", f"error: {job.path}: cannot read: {exc.strerror or exc}\n", False)
     try:
         result = extract_page(body, job.url, content_type=content_type, observed_at=observed_at)
     except ParseError as exc:
-        return PageOutput("", f"error: {job.path}: not a readable HTML page: {exc}\n", False)
+        return PageOutput(b"", f"error: {job.path}: not a readable HTML page: {exc}\n", False)
     except Exception as exc:  # one bad page must not stop a batch: name it and go on
-        return PageOutput("", f"error: {job.path}: extraction failed: {type(exc).__name__}: {exc}\n", False)
-    out = "".join(dumps(record) + "\n" for record in result.records())
+        return PageOutput(b"", f"error: {job.path}: extraction failed: {type(exc).__name__}: {exc}\n", False)
+    try:
+        out = b"".join([record_line(record) + b"\n" for record in result.records()])
+    except UnicodeEncodeError as exc:  # a lone surrogate in a str page: no UTF-8 line can hold it
+        return PageOutput(b"", f"error: {job.path}: a record cannot be written as UTF-8: {exc}\n", False)
     err = [f"warning: {job.path}: {problem}\n" for problem in result.problems]
     if not quiet:
         err.extend(f"warning: {job.path}: layout drift: {warning}\n" for warning in result.warnings)

@@ -19,7 +19,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from .records import SCHEMA_VERSION, dumps
+from .records import SCHEMA_VERSION, dumps, record_line
 from .runtime import OUTPUT_FILES, REJECTS_FILE, Runtime
 from .schemas import errors
 from .state import ArticleState, now_iso
@@ -232,7 +232,7 @@ class OutputPipeline(_Stage):
         }
         key = f"views|{item['url']}|{self.rt.run_id}"
         if self.files is not None and not self.rt.state.was_emitted(key):
-            self.files.write(OUTPUT_FILES["views"], dumps(views), key=key)
+            self.files.write(OUTPUT_FILES["views"], record_line(views), key=key)
             self.stats.inc_value("badinh/records/views")
         self.rt.state.article_checked(str(item["url"]), item.get("view_count"))
 
@@ -241,7 +241,7 @@ class OutputPipeline(_Stage):
         if self.rt.state.was_emitted(key):
             raise self._duplicate(record_type, "already written")
         if self.files is not None:
-            self.files.write(OUTPUT_FILES[record_type], dumps(item), key=key, article=article)
+            self.files.write(OUTPUT_FILES[record_type], record_line(item), key=key, article=article)
         else:
             self.rt.state.commit_record(key, "-", 0, article)
         self.stats.inc_value(f"badinh/records/{record_type}")
@@ -299,7 +299,7 @@ class _Files:
         runtime._files = files  # type: ignore[attr-defined]
         return files
 
-    def write(self, name: str, line: str, *, key: str, article: ArticleState | None = None) -> None:
+    def write(self, name: str, line: str | bytes, *, key: str, article: ArticleState | None = None) -> None:
         self.rt.state.check_writable()
         fd = self._fds.get(name)
         if fd is None:
@@ -307,7 +307,7 @@ class _Files:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             self._fds[name] = fd
             self._sizes[name] = os.fstat(fd).st_size
-        data = (line + "\n").encode("utf-8")
+        data = (line if isinstance(line, bytes) else line.encode("utf-8")) + b"\n"
         view = memoryview(data)
         try:
             while view:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Literal, TypedDict
+
+import orjson
 
 SCHEMA_VERSION = 1
 RECORD_TYPES = ("article", "qa", "related", "site_stats", "views")
@@ -93,3 +96,16 @@ _line_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def dumps(record: Any) -> str:
     """One JSON Lines line: UTF-8 text, no ``\\u`` escapes, no newline inside."""
     return _line_encoder.encode(record)
+
+
+def record_line(record: Mapping[str, Any]) -> bytes:
+    """A record's JSON Lines line as UTF-8 bytes, without the newline: exactly
+    ``dumps(record).encode("utf-8")``, about ten times faster.
+
+    For records only: their values are strings, integers, booleans, null, lists and objects (no
+    floats, whose ``NaN`` the two encoders spell differently). What orjson refuses (an integer past
+    64 bits) is encoded by :func:`dumps`; a lone surrogate raises ``UnicodeEncodeError`` either way."""
+    try:
+        return orjson.dumps(record)
+    except TypeError:
+        return dumps(record).encode("utf-8")
