@@ -155,3 +155,22 @@ def test_page_head_is_its_xpath(name: str) -> None:
     links = dom.text_nodes(etree.XPath("//link[@rel='canonical'][@href]/@href"), root)
     resolved = absolute(base, links[0]) if links else None
     assert page.canonical == (resolved if resolved and resolved.startswith(("http://", "https://")) else None)
+
+
+def test_answers_kept_across_pages_stay_bounded_when_every_page_brings_new_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids such as ``_101_INSTANCE_x_1582173`` are new on every article page: the per-process answers
+    kept for class words and ids must not grow with the number of pages a crawl reads."""
+    from badinh_crawler.extract import classes
+
+    monkeypatch.setattr(classes, "_WORD_HITS", {})
+    monkeypatch.setattr(classes, "_WORD_HITS_KEPT", 40)
+    ids_a_page = 6
+    for n in range(60):
+        ids = "".join(f'<div id="asset_{n}_{i}" class="news-item">x</div>' for i in range(ids_a_page))
+        page = Page.build(dom.parse_html(f'<html><body><div class="sapo" id="x">{ids}</div></body></html>'), "https://e.org/")
+        assert page.classes.carrying(markup.SAPO_TOKENS)  # the answers are still right
+        assert not page.classes.carrying(markup.CAPTION_TOKENS)
+    # (a token set's answers are dropped when they outgrow the limit, before a page adds its own)
+    assert classes._WORD_HITS
+    for answers in classes._WORD_HITS.values():
+        assert len(answers) <= 40 + ids_a_page + 3

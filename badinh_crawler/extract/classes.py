@@ -27,7 +27,7 @@ def xml_words(value: str) -> list[str]:
     return [w for w in value.split(" ") if w]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def word_tokens(word: str) -> frozenset[str]:
     """The tokens :func:`~.text.class_tokens` finds in one class word (lower-cased, hyphen parts)."""
     found: set[str] = set()
@@ -40,6 +40,10 @@ def word_tokens(word: str) -> frozenset[str]:
 
 #: per token set (the frozensets of :mod:`.markup`), whether a class word (or a whole id) carries one of its tokens
 _WORD_HITS: dict[frozenset[str], dict[str, bool]] = {}
+#: each token set's answers are forgotten past this many words: a site's class words are a few
+#: thousand, but ids such as ``_101_INSTANCE_u8jzPde0IgxL_1582173`` are new on every article page, so
+#: unbounded the answers would grow with the crawl (memory per process must not)
+_WORD_HITS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ class ClassIndex:
         found = self._carrying.get(words)
         if found is None:
             hits = _WORD_HITS.get(words)
-            if hits is None or len(hits) > 50_000:
+            if hits is None or len(hits) > _WORD_HITS_KEPT:
                 hits = _WORD_HITS[words] = {}
             found = set()
             for word, elements in self.by_class.items():

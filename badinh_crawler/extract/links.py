@@ -117,7 +117,7 @@ def navigation(root: etree._Element, url: str, *, hosts: frozenset[str] | None =
 _PAGE, _REFUSED, _EXTERNAL, _ATTACHMENT, _SKIP = "page", "refused", "external", "attachment", "skip"
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _classify(href: str, site: frozenset[str]) -> tuple[str, str]:
     """What an absolute link is for a crawl of ``site``: (kind, the canonical URL, the link itself
     or the trap reason). Pages of one site share their menus and footers: each link is read once

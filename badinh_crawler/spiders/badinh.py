@@ -36,8 +36,9 @@ def request_key(method: str, url: str, body: str = "") -> str:
     return f"{method} {url}" + (f" {body}" if body else "")
 
 
-#: links remembered by :meth:`BadinhSpider._follow_links` (about 2 MB)
-FOLLOWED_KEPT = 16_384
+#: links remembered by :meth:`BadinhSpider._follow_links` (under 1 MB): a page's menus, footer and
+#: related rows, and those of the pages around it
+FOLLOWED_KEPT = 4096
 
 
 class BadinhSpider(scrapy.Spider):
