@@ -1,6 +1,6 @@
 """Run the five benchmarks and rewrite their sections of ``benchmarks/RESULTS.md``.
 
-Run: make bench        (or: .venv/bin/python benchmarks/run_all.py [--only extract,dates,crawl,warc,manifest] [--crawl-sizes ...])
+Run: make bench        (or: .venv/bin/python benchmarks/run_all.py [--only extract,lexbor,dates,crawl,warc,manifest] [--crawl-sizes ...])
 
 Each benchmark's output goes between its ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``
 markers, with the machine, the versions and the exact command; everything outside the markers
@@ -45,6 +45,8 @@ def machine() -> str:
 
 
 def versions() -> str:
+    from importlib.metadata import version
+
     import dateparser
     import lxml
     import scrapy
@@ -53,7 +55,7 @@ def versions() -> str:
     nginx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().removeprefix("nginx version: ")
     return (
         f"lxml {lxml.__version__}, trafilatura {trafilatura.__version__}, dateparser {dateparser.__version__}, "
-        f"Scrapy {scrapy.__version__}, {nginx}"
+        f"Scrapy {scrapy.__version__}, selectolax {version('selectolax')}, orjson {version('orjson')}, {nginx}"
     )
 
 
@@ -82,7 +84,7 @@ def replace_section(text: str, name: str, body: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="extract,dates,crawl,warc,manifest")
+    parser.add_argument("--only", default="extract,lexbor,dates,crawl,warc,manifest")
     parser.add_argument("--pages", type=int, default=1000, help="corpus pages of the extraction benchmark")
     parser.add_argument("--crawl-sizes", default="2000,10000,50000")
     args = parser.parse_args()
@@ -90,6 +92,8 @@ def main() -> int:
     sections: dict[str, str] = {}
     if "extract" in wanted:
         sections["extract"] = run("extraction", ["benchmarks/extract_bench.py", "--pages", str(args.pages)])
+    if "lexbor" in wanted:
+        sections["lexbor"] = run("template reader on lexbor", ["benchmarks/template_reader_lexbor.py", "--pages", "300"])
     if "dates" in wanted:
         sections["dates"] = run("dates", ["benchmarks/dates_bench.py"])
     if "crawl" in wanted:
