@@ -1,6 +1,8 @@
-"""Run the five benchmarks and rewrite their sections of ``benchmarks/RESULTS.md``.
+"""Run the five benchmarks (and the template reader on lexbor) and rewrite their sections of
+``benchmarks/RESULTS.md``.
 
-Run: make bench        (or: .venv/bin/python benchmarks/run_all.py [--only extract,lexbor,dates,crawl,warc,manifest] [--crawl-sizes ...])
+Run: make bench
+ or: .venv/bin/python benchmarks/run_all.py [--only extract,lexbor,dates,crawl,warc,manifest] [--crawl-sizes ...]
 
 Each benchmark's output goes between its ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``
 markers, with the machine, the versions and the exact command; everything outside the markers
