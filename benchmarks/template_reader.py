@@ -150,17 +150,20 @@ def read(body: bytes, url: str, timings: dict[str, float] | None = None) -> dict
     related_done = clock()
     numbers = [_count(x) for x in t["stats"](root)]
     out["stats"] = tuple(numbers) if len(numbers) == 2 else None
-    done = clock()
     if timings is not None:
-        for name, seconds in (
-            ("parse", parsed - start),
-            ("article fields", article - parsed),
-            ("body", body_done - article),
-            ("related", related_done - body_done),
-            ("stats", done - related_done),
-        ):
-            timings[name] = timings.get(name, 0.0) + seconds
+        add_timings(timings, (start, parsed, article, body_done, related_done, clock()))
     return out
+
+
+#: the parts of a reading, timed in this order
+PARTS = ("parse", "article fields", "body", "related", "stats")
+
+
+def add_timings(timings: dict[str, float], clocks: tuple[float, ...]) -> None:
+    """Adds each part's seconds to ``timings``: ``clocks`` are the times before the first part and
+    after each part."""
+    for name, begun, ended in zip(PARTS, clocks, clocks[1:], strict=False):
+        timings[name] = timings.get(name, 0.0) + ended - begun
 
 
 def main() -> int:

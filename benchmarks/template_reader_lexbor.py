@@ -14,7 +14,6 @@ Run: .venv/bin/python benchmarks/template_reader_lexbor.py [--pages 300]
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import sys
 import time
@@ -27,8 +26,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import load
+from template_reader import _count, add_timings, template_of
 from template_reader import read as lxml_read
-from template_reader import template_of
 
 from badinh_crawler.extract.dates import find_date
 from badinh_crawler.extract.text import clean
@@ -63,13 +62,6 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "stats": "ul.statistic-list span.value",
     },
 }
-
-_NUMBER = re.compile(r"\d[\d.]*")
-
-
-def _count(text: str) -> int | None:
-    found = _NUMBER.search(text)
-    return int(found.group(0).replace(".", "")) if found else None
 
 
 def _first(node: Any, selector: str) -> str:
@@ -135,16 +127,8 @@ def read(body: bytes, url: str, timings: dict[str, float] | None = None) -> dict
     related_done = clock()
     numbers = [_count(node.text()) for node in tree.css(t["stats"])]
     out["stats"] = tuple(numbers) if len(numbers) == 2 else None
-    done = clock()
     if timings is not None:
-        for name, seconds in (
-            ("parse", parsed - start),
-            ("article fields", article - parsed),
-            ("body", body_done - article),
-            ("related", related_done - body_done),
-            ("stats", done - related_done),
-        ):
-            timings[name] = timings.get(name, 0.0) + seconds
+        add_timings(timings, (start, parsed, article, body_done, related_done, clock()))
     return out
 
 
