@@ -102,10 +102,25 @@ def record_line(record: Mapping[str, Any]) -> bytes:
     """A record's JSON Lines line as UTF-8 bytes, without the newline: exactly
     ``dumps(record).encode("utf-8")``, about ten times faster.
 
-    For records only: their values are strings, integers, booleans, null, lists and objects (no
-    floats, whose ``NaN`` the two encoders spell differently). What orjson refuses (an integer past
-    64 bits) is encoded by :func:`dumps`; a lone surrogate raises ``UnicodeEncodeError`` either way."""
+    The two encoders write the same bytes for strings, integers, booleans, null, lists and objects;
+    they spell some floats differently (``1e-07`` and ``1e-7``, ``NaN`` and ``null``). The record
+    schemas have no number fields, so a float can only stand in the open ``provenance`` object: a
+    record with one there, or with what orjson refuses (an integer past 64 bits), is encoded by
+    :func:`dumps`. A lone surrogate raises ``UnicodeEncodeError`` either way."""
+    provenance = record.get("provenance")
+    if provenance is not None and _has_float(provenance):
+        return dumps(record).encode("utf-8")
     try:
         return orjson.dumps(record)
     except TypeError:
         return dumps(record).encode("utf-8")
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return False

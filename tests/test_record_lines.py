@@ -51,6 +51,32 @@ def test_integers_past_64_bits_are_still_written() -> None:
     assert record_line(record) == b'{"type":"related","view_count":18446744073709551616,"position":-1180591620717411303424}'
 
 
+@pytest.mark.parametrize("value", [1e-07, 1.5, float("nan"), float("inf"), {"elapsed": [2.5e-05]}])
+def test_a_float_in_the_provenance_is_written_as_json_writes_it(value: Any) -> None:
+    record = {"type": "article", "title": "x", "provenance": {"source": "live", "extra": value}}
+    assert record_line(record) == _reference(record)
+
+
+def test_only_the_provenance_may_hold_a_float() -> None:
+    """What lets ``record_line`` look for floats in the provenance alone: no schema has a number field,
+    and the provenance is the only object open to other properties."""
+    from badinh_crawler.schemas import schema
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            assert node.get("type") != "number" and "number" not in (node.get("type") or []), path
+            if node.get("additionalProperties") is not False and node.get("type") == "object":
+                assert path.endswith("provenance"), path
+            for key, child in node.items():
+                walk(child, f"{path}/{key}")
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                walk(child, f"{path}/{i}")
+
+    for record_type in ("article", "qa", "related", "site_stats", "views"):
+        walk(schema(record_type), record_type)
+
+
 def test_a_lone_surrogate_is_an_encoding_error_not_a_broken_line() -> None:
     with pytest.raises(UnicodeEncodeError):
         record_line({"title": "a\ud800b"})
