@@ -60,7 +60,7 @@ def extract_job(job: PageJob, content_type: str | None = None, observed_at: str 
         return PageOutput(b"", f"error: {job.path}: extraction failed: {type(exc).__name__}: {exc}\n", False)
     try:
         out = b"".join([record_line(record) + b"\n" for record in result.records()])
-    except UnicodeEncodeError as exc:  # a lone surrogate in a str page: no UTF-8 line can hold it
+    except UnicodeEncodeError as exc:  # a lone surrogate let through by a decoder: no UTF-8 line holds one
         return PageOutput(b"", f"error: {job.path}: a record cannot be written as UTF-8: {exc}\n", False)
     err = [f"warning: {job.path}: {problem}\n" for problem in result.problems]
     if not quiet:

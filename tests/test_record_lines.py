@@ -92,3 +92,20 @@ _JSON_VALUES = st.recursive(
 @given(st.dictionaries(st.text(max_size=12), _JSON_VALUES, max_size=6))
 def test_any_record_shaped_value(record: dict[str, Any]) -> None:
     assert record_line(record) == _reference(record)
+
+
+def test_a_page_whose_record_cannot_be_utf8_is_that_pages_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    from badinh_crawler import pagejob
+    from badinh_crawler.extract import ExtractionResult
+
+    def surrogate_page(body: bytes, url: str, **options: Any) -> ExtractionResult:
+        site_stats = {"type": "site_stats", "page_url": url, "online_now_raw": "Đang truy cập: \ud800"}
+        return ExtractionResult(url=url, site_stats=site_stats)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pagejob, "extract_page", surrogate_page)
+    page = tmp_path / "page.html"
+    page.write_bytes(b"<html></html>")
+    output = pagejob.extract_job(pagejob.PageJob("https://badinh.hanoi.gov.vn/a.htm", str(page), 1))
+    assert not output.ok
+    assert output.out == b""
+    assert output.err.startswith(f"error: {page}: a record cannot be written as UTF-8: ")
