@@ -210,15 +210,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def _byte_writer(out: TextIO) -> Callable[[bytes], object]:
     """Writes UTF-8 JSON Lines to ``out``: to its binary buffer when it has one (standard output,
-    set to UTF-8 by :func:`main`), after what was written to it as text."""
+    set to UTF-8 by :func:`main`), after what was written to it as text before (the command writes
+    its records only through this)."""
     buffer = getattr(out, "buffer", None)
     if buffer is None:
         return lambda data: out.write(data.decode("utf-8"))
-
-    def write(data: bytes) -> object:
-        out.flush()
-        return buffer.write(data)
-
+    out.flush()
+    write: Callable[[bytes], object] = buffer.write
     return write
 
 

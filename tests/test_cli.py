@@ -101,3 +101,22 @@ def test_module_entry_point_exists() -> None:
     import importlib.util
 
     assert importlib.util.find_spec("badinh_crawler.__main__") is not None
+
+
+def test_standard_output_gets_the_same_bytes_as_a_text_stream(tmp_path: Path) -> None:
+    """On a real standard output the records go to its binary buffer: the same lines, UTF-8, in order,
+    after any text written before them."""
+    import subprocess
+    import sys
+
+    manifest = manifest_of_fixtures(tmp_path)
+    text = io.StringIO()
+    main(["extract", "--manifest", str(manifest), "--quiet"], stdout=text, stderr=io.StringIO())
+    done = subprocess.run(
+        [sys.executable, "-m", "badinh_crawler", "extract", "--manifest", str(manifest), "--quiet"],
+        capture_output=True,
+        timeout=300,
+    )
+    assert done.returncode == 1  # (the manifest's bad lines)
+    assert done.stdout.count(b"\n") > 100
+    assert done.stdout == text.getvalue().encode("utf-8")
