@@ -47,6 +47,12 @@ def add_crawl_arguments(parser: argparse.ArgumentParser, *, demo: bool = False) 
     parser.add_argument("--state", type=Path, metavar="PATH", help="state database (default: OUT/state.sqlite)")
     parser.add_argument("--delay", type=float, metavar="SECONDS", help="delay between requests to one host (default: 5)")
     parser.add_argument("--concurrency", type=int, metavar="N", help="requests at a time per host (default: 1)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="extract pages in N worker processes (0: one per usable core; default 1: in the crawl's process)",
+    )
     parser.add_argument("--recheck-days", type=int, metavar="N", help="recheck known articles of the last N days (0: never)")
     parser.add_argument("--site-stats", choices=SITE_STATS_MODES, help="site_stats records: once per run (default) or every page")
     parser.add_argument("--warc-out", type=Path, metavar="DIR", help="also write every request/response as WARC 1.1 there")
@@ -87,6 +93,11 @@ def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
             return None
         values["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
         values["CONCURRENT_REQUESTS"] = max(16, args.concurrency)
+    if getattr(args, "jobs", None) is not None:
+        if args.jobs < 0:
+            err.write("badinh-crawl crawl: --jobs must be 0 (one per usable core) or more\n")
+            return None
+        values["BADINH_EXTRACT_JOBS"] = args.jobs
     if getattr(args, "recheck_days", None) is not None:
         values["BADINH_RECHECK_DAYS"] = args.recheck_days
     if getattr(args, "site_stats", None):

@@ -82,6 +82,9 @@ BADINH_RECHECK_DAYS = 30
 BADINH_SINCE = None
 # site_stats records: "once" per run, or "every-page" (one per page per run)
 BADINH_SITE_STATS = "once"
+# worker processes that extract the pages (1: in the crawl's own process; 0: one per usable core);
+# more than one keeps the crawl from being bound by one core on a fast local mirror
+BADINH_EXTRACT_JOBS = 1
 # exit status 1 when more than this share of pages failed
 BADINH_MAX_ERROR_RATE = 0.2
 # exit status 3 when, over at least BADINH_DRIFT_MIN_PAGES article pages, the share with a

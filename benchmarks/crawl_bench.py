@@ -1,6 +1,6 @@
 """Crawl throughput and peak memory: our crawl vs a no-op Scrapy spider, on a mirror served by nginx.
 
-Run: .venv/bin/python benchmarks/crawl_bench.py [--sizes 2000,10000,50000] [--seed 5] [--profile SIZE]
+Run: .venv/bin/python benchmarks/crawl_bench.py [--sizes 2000,10000,50000] [--seed 5] [--profile SIZE] [--jobs N]
 
 For each size N: a mirror (``badinh_crawler.mirror.Mirror``) with as many articles as make about N
 distinct pages is pre-rendered to a temporary folder (GET pages, as served on this port), then
@@ -10,7 +10,13 @@ ROBOTSTXT_OBEY=True:
 
 * ours: ``badinh-crawl crawl URL --out TMP --delay 0 --concurrency 16 --quiet -s ROBOTSTXT_OBEY=True``;
 * floor: ``python -m scrapy runspider benchmarks/noop_spider.py`` with the same settings, run from a
-  folder without a scrapy.cfg (Scrapy's defaults otherwise).
+  folder without a scrapy.cfg (Scrapy's defaults otherwise);
+* with ``--jobs N``, a third side: ours with ``--jobs N`` (pages extracted by N worker processes).
+  Its CPU is reported apart: the crawl's own process (``os.wait4``) and its descendants' (the fork
+  server and the workers, their own user + system time from ``/proc/PID/stat``, last sampled
+  every 0.1 s); its memory as the crawl's peak RSS and the peak of the whole tree's summed PSS
+  (``/proc/PID/smaps_rollup``: pages the workers share with their fork server are split between
+  them, where summed RSS would count them once per process).
 
 Pages per second: requests nginx served during the run divided by the time from its first to its
 last request (nginx's access log, ``$msec``). Peak RSS: the child's VmHWM (``/proc/PID/status``, read
@@ -218,6 +224,10 @@ class Run:
     cpu: float
     peak_rss_mb: float
     exit_status: int
+    #: the child's worker processes: their CPU seconds (as last sampled) and the peak of the whole
+    #: tree's summed proportional set size (MB); zero for a child that starts none
+    workers_cpu: float = 0.0
+    tree_peak_mb: float = 0.0
 
     @property
     def pages_per_s(self) -> float:
@@ -239,6 +249,9 @@ def run_child(name: str, cmd: list[str], cwd: Path, access_log: Path, log: Path)
     offset = access_log.stat().st_size if access_log.exists() else 0
     start = time.perf_counter()
     peak_kib = 0
+    tree_kib = 0
+    #: descendant pid -> its own CPU seconds when last seen
+    descendants: dict[int, float] = {}
     with log.open("wb") as out:
         child = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         while True:
@@ -246,6 +259,15 @@ def run_child(name: str, cmd: list[str], cwd: Path, access_log: Path, log: Path)
             if pid:
                 break
             peak_kib = max(peak_kib, _peak_rss_kib(child.pid))
+            tree = _descendants(child.pid)
+            if tree:
+                pss = _pss_kib(child.pid)
+                for d in tree:
+                    cpu_d = _own_cpu(d)
+                    if cpu_d is not None:
+                        descendants[d] = cpu_d
+                    pss += _pss_kib(d)
+                tree_kib = max(tree_kib, pss)
             time.sleep(0.1)
         child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
@@ -258,7 +280,57 @@ def run_child(name: str, cmd: list[str], cwd: Path, access_log: Path, log: Path)
     requests = len(lines) - sum(n for k, n in statuses.items() if k.endswith("_api")) - api_hops
     seconds = (max(stamps) - min(stamps)) if stamps else 0.0
     cpu = usage.ru_utime + usage.ru_stime
-    return Run(name, requests, statuses, seconds, wall, cpu, peak_kib / 1024, os.waitstatus_to_exitcode(status))
+    workers = sum(descendants.values())
+    return Run(
+        name, requests, statuses, seconds, wall, cpu, peak_kib / 1024, os.waitstatus_to_exitcode(status), workers, tree_kib / 1024
+    )
+
+
+def _descendants(pid: int) -> list[int]:
+    """The process's descendants now (``/proc/PID/task/*/children``), depth first."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children", encoding="ascii") as fh:
+                    kids = [int(k) for k in fh.read().split()]
+            except OSError:
+                continue
+            found.extend(kids)
+            todo.extend(kids)
+    return found
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _own_cpu(pid: int) -> float | None:
+    """The process's own user + system CPU seconds (not its children's), None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _pss_kib(pid: int) -> int:
+    """The process's proportional set size (KiB): its RSS with each page shared by n processes
+    counted 1/n (worker processes share what their fork server loaded), 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _peak_rss_kib(pid: int) -> int:
@@ -277,7 +349,7 @@ def _peak_rss_kib(pid: int) -> int:
     return 0
 
 
-def bench_size(pages: int, seed: int, profile: bool, repeats: int) -> tuple[Site, list[Run], int]:
+def bench_size(pages: int, seed: int, profile: bool, repeats: int, jobs: int = 0) -> tuple[Site, list[Run], int]:
     work = Path(tempfile.mkdtemp(prefix=f"badinh-crawl-bench-{pages}-"))
     try:
         port = free_port()
@@ -344,16 +416,25 @@ def bench_size(pages: int, seed: int, profile: bool, repeats: int) -> tuple[Site
             ]
             env_cwd = work / "cwd"
             env_cwd.mkdir()
-            done: dict[str, list[Run]] = {"noop": [], "ours": []}
+            sides = [("noop", noop_cmd), ("ours", ours_cmd)]
+            if jobs:
+                # the same crawl with its pages extracted by worker processes
+                sides.append((f"ours-j{jobs}", [*ours_cmd, "--jobs", str(jobs)]))
+            done: dict[str, list[Run]] = {name: [] for name, _ in sides}
             for repeat in range(repeats):
-                for name, cmd in (("noop", noop_cmd), ("ours", ours_cmd)):
+                for name, cmd in sides:
                     shutil.rmtree(work / "out", ignore_errors=True)
                     load = os.getloadavg()[0]
                     run = run_child(name, cmd, env_cwd, access, work / f"{name}.log")
                     done[name].append(run)
                     # the state on disk (SQLite and its write-ahead log) at the end of our run
                     state_mb = sum(p.stat().st_size for p in (work / "out").glob("state.sqlite*")) / 2**20
-                    on_disk = f", state {state_mb:.1f} MB" if name == "ours" else ""
+                    on_disk = f", state {state_mb:.1f} MB" if name.startswith("ours") else ""
+                    if run.workers_cpu:
+                        on_disk += (
+                            f", workers' CPU {run.workers_cpu * 1000 / max(run.requests, 1):.2f} ms/page, "
+                            f"peak PSS of the process tree {run.tree_peak_mb:.0f} MB"
+                        )
                     print(
                         f"[{pages}] {name} #{repeat + 1}: {run.requests} requests in {run.seconds:.1f} s = "
                         f"{run.pages_per_s:.0f} pages/s (wall {run.wall:.1f} s, load before {load:.2f}), "
@@ -364,9 +445,11 @@ def bench_size(pages: int, seed: int, profile: bool, repeats: int) -> tuple[Site
                     if run.exit_status not in (0, 3):
                         print((work / f"{name}.log").read_text(errors="replace")[-3000:])
             runs = []
-            for name in ("noop", "ours"):
+            for name, _ in sides:
                 best = max(done[name], key=lambda r: r.pages_per_s)
                 best.peak_rss_mb = max(r.peak_rss_mb for r in done[name])
+                best.tree_peak_mb = max(r.tree_peak_mb for r in done[name])
+                best.workers_cpu = min(r.workers_cpu / max(r.requests, 1) for r in done[name]) * best.requests
                 # CPU per page: the least disturbed run's
                 best.cpu = min(r.cpu_ms for r in done[name]) * best.requests / 1000
                 runs.append(best)
@@ -395,6 +478,9 @@ def main() -> int:
     parser.add_argument("--profile", type=int, default=0, metavar="SIZE", help="run our crawl under pyinstrument at this size")
     parser.add_argument("--repeats", type=int, default=2, help="runs of each side per size (alternately), the best counts")
     parser.add_argument("--once-above", type=int, default=20000, help="sizes above this are run once per side")
+    parser.add_argument(
+        "--jobs", type=int, default=0, metavar="N", help="also run our crawl with --jobs N (N extraction workers)"
+    )
     args = parser.parse_args()
     if shutil.which("nginx") is None:
         print("nginx is needed: apt-get install -y nginx", file=sys.stderr)
@@ -408,7 +494,7 @@ def main() -> int:
     for size in sizes:
         started = time.perf_counter()
         repeats = 1 if size > args.once_above or args.profile == size else args.repeats
-        _site, runs, distinct = bench_size(size, args.seed, args.profile == size, repeats)
+        _site, runs, distinct = bench_size(size, args.seed, args.profile == size, repeats, args.jobs)
         results.append((size, distinct, runs, time.perf_counter() - started))
     print()
     print(
@@ -417,7 +503,7 @@ def main() -> int:
     )
     base_rss = None
     for size, _distinct, runs, seconds in results:
-        noop, ours = runs
+        noop, ours = runs[:2]
         base_rss = base_rss or ours.peak_rss_mb
         print(
             f"{size:7d} {noop.pages_per_s:9.0f} {ours.pages_per_s:9.0f} {ours.pages_per_s / noop.pages_per_s:5.2f}x "
@@ -428,9 +514,34 @@ def main() -> int:
         last = results[-1][2][1].peak_rss_mb
         print(f"our peak RSS at {results[-1][0]} pages / at {results[0][0]} pages: {last / base_rss:.2f}x")  # type: ignore[operator]
     print("(p/s: pages per second, best run; cpu: CPU ms per page, least of the runs; cpu ratio: noop/ours, as the p/s ratio)")
+    if args.jobs:
+        print()
+        print(f"ours with --jobs {args.jobs} (pages extracted by {args.jobs} worker processes):")
+        print(
+            f"{'pages':>7} {'noop p/s':>9} {'jobs p/s':>9} {'ratio':>6} {'main cpu':>9} {'workers':>8} {'all cpu':>8} "
+            f"{'main MB':>8} {'tree PSS':>8} {'requests':>9}"
+        )
+        tree_base = None
+        for size, _distinct, runs, _seconds in results:
+            noop, ours_j = runs[0], runs[2]
+            tree_base = tree_base or ours_j.tree_peak_mb
+            workers = ours_j.workers_cpu * 1000 / max(ours_j.requests, 1)
+            print(
+                f"{size:7d} {noop.pages_per_s:9.0f} {ours_j.pages_per_s:9.0f} {ours_j.pages_per_s / noop.pages_per_s:5.2f}x "
+                f"{ours_j.cpu_ms:9.2f} {workers:8.2f} {ours_j.cpu_ms + workers:8.2f} "
+                f"{ours_j.peak_rss_mb:8.0f} {ours_j.tree_peak_mb:8.0f} {ours_j.requests:9d}"
+            )
+        if len(results) > 1 and tree_base:
+            last = results[-1][2][2].tree_peak_mb
+            print(f"peak PSS of the process tree at {results[-1][0]} pages / at {results[0][0]} pages: {last / tree_base:.2f}x")
+        print(
+            "(main cpu: the crawl's own process; workers: theirs, sampled every 0.1 s; main MB: its peak RSS; "
+            "tree PSS: peak of the processes' summed PSS, MB, shared pages split between the processes sharing them)"
+        )
+    jobs_arg = f" --jobs {args.jobs}" if args.jobs else ""
     print(
         f"command: .venv/bin/python benchmarks/crawl_bench.py --sizes {args.sizes} --seed {args.seed} "
-        f"--repeats {args.repeats} --once-above {args.once_above}"
+        f"--repeats {args.repeats} --once-above {args.once_above}{jobs_arg}"
     )
     return 0
 

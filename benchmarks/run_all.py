@@ -99,7 +99,7 @@ def main() -> int:
     if "dates" in wanted:
         sections["dates"] = run("dates", ["benchmarks/dates_bench.py"])
     if "crawl" in wanted:
-        sections["crawl"] = run("crawl", ["benchmarks/crawl_bench.py", "--sizes", args.crawl_sizes])
+        sections["crawl"] = run("crawl", ["benchmarks/crawl_bench.py", "--sizes", args.crawl_sizes, "--jobs", "2"])
     if "warc" in wanted:
         sections["warc"] = run("archive re-extraction", ["benchmarks/warc_bench.py", "--pages", "10000"])
     if "manifest" in wanted:

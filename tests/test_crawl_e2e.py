@@ -164,6 +164,75 @@ def test_rerun_adds_no_article_and_an_edit_is_reemitted_alone(
     assert len(views) == len(site.articles) - 1  # every other article: a fresh view count, no body
 
 
+def test_jobs_crawl_gives_the_same_records(
+    mirror: tuple[Mirror, MirrorServer], first_crawl: dict[str, Any], tmp_path: Path
+) -> None:
+    # pages extracted by two worker processes: the same records as in the crawl's own process
+    _, server = mirror
+    out = tmp_path / "jobs"
+    result = run_crawl(server.url + "/", out, "--jobs", "2")
+    assert result.returncode == EXIT_OK, result.stderr[-3000:]
+    summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert summary["settings"]["BADINH_EXTRACT_JOBS"] == 2
+    assert summary["pages"]["extracted_by_workers"] == summary["pages"]["parsed"] > 20
+    assert (
+        summary["pages"]["failed"] == json.loads((first_crawl["out"] / "run.json").read_text(encoding="utf-8"))["pages"]["failed"]
+    )
+    for name in FILES:
+        got = Counter(identity(r) for r in records(out, name))
+        want = Counter(identity(r) for r in records(first_crawl["out"], name))
+        assert got == want, name
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                kids = {int(k) for k in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            found |= kids
+            todo.extend(kids)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_a_killed_jobs_crawl_leaves_no_worker_behind(mirror: tuple[Mirror, MirrorServer], tmp_path: Path) -> None:
+    _, server = mirror
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(crawl_cmd(server.url + "/", out, "--jobs", "2", "--delay", "0.05"), cwd=ROOT)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while proc.poll() is None and time.monotonic() < deadline:
+        workers = _descendants(proc.pid)
+        if len(workers) >= 3 and _lines(out / "articles.jsonl") >= 2:  # fork server and its workers at work
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None and len(workers) >= 3, "the crawl ended before its workers were seen"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if _alive(pid)]
+
+
+def test_jobs_must_not_be_negative(tmp_path: Path) -> None:
+    result = run_crawl("http://127.0.0.1:9/", tmp_path / "out", "--jobs", "-1")
+    assert result.returncode != EXIT_OK
+    assert "--jobs must be 0" in result.stderr
+
+
 def _lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 

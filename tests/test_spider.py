@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +81,40 @@ def test_the_followed_links_memory_is_bounded(tmp_path: Path, monkeypatch: pytes
     assert list(spider._followed) == links[-3:]
     # the oldest, forgotten, is looked up again: already queued, so still no second request
     assert list(spider._follow_links(links[:1], kind="article")) == []
+
+
+def _spider_with(tmp_path: Path, **settings: Any) -> BadinhSpider:
+    crawler = get_crawler(BadinhSpider, {"BADINH_OUT_DIR": str(tmp_path), "BADINH_LOCK_HELD": True, **settings})
+    spider = BadinhSpider.from_crawler(crawler, start_urls="https://badinh.hanoi.gov.vn/")
+    crawler.spider = spider
+    return spider
+
+
+def test_extract_jobs_choose_the_callback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 1 (the default): in the crawl's process
+    spider = _spider_with(tmp_path / "one")
+    assert spider.pool is None
+    assert (
+        spider._request(spider_module.FrontierEntry("k", "GET", "https://badinh.hanoi.gov.vn/", "", "page")).callback
+        == spider.parse
+    )
+    # 3: a pool of three workers (started on the first page only), pages go to parse_in_worker
+    spider = _spider_with(tmp_path / "three", BADINH_EXTRACT_JOBS=3)
+    assert spider.pool is not None and spider.pool.jobs == 3 and spider.pool._pool is None
+    entry = spider_module.FrontierEntry("k", "GET", "https://badinh.hanoi.gov.vn/", "", "page")
+    assert spider._request(entry).callback == spider.parse_in_worker
+    # 0: one per usable core, none on a one-core machine
+    monkeypatch.setattr(spider_module, "worker_count", lambda requested: 1)
+    assert _spider_with(tmp_path / "zero", BADINH_EXTRACT_JOBS=0).pool is None
+    monkeypatch.undo()
+    # another reactor cannot await the workers: said, and in this process
+    with caplog.at_level(logging.WARNING, logger=spider_module.logger.name):
+        spider = _spider_with(
+            tmp_path / "reactor", BADINH_EXTRACT_JOBS=3, TWISTED_REACTOR="twisted.internet.pollreactor.PollReactor"
+        )
+    assert spider.pool is None
+    assert "needs the asyncio reactor" in caplog.text
+    with pytest.raises(ValueError, match="BADINH_EXTRACT_JOBS"):
+        _spider_with(tmp_path / "negative", BADINH_EXTRACT_JOBS=-2)

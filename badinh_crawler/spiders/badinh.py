@@ -11,13 +11,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from ..batch import worker_count
 from ..extract import ExtractionResult, ParseError, extract_page
 from ..extract.links import ApiPager, Navigation, discover, listing_key
+from ..extract_pool import ExtractionFailed, ExtractionPool, PoolUnusable, WorkerDied
 from ..runtime import Runtime
 from ..state import FrontierEntry, now_iso
 from ..urls import canonicalize, host_key, looks_like_article, trap_reason
@@ -26,6 +29,8 @@ from .wayback import WaybackSource
 __all__ = ["DEFAULT_START_URL", "BadinhSpider"]
 
 DEFAULT_START_URL = "https://badinh.hanoi.gov.vn/"
+#: the reactor under which the spider can await worker processes (Scrapy's default)
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 #: Scrapy priority of article requests over listing pages, pagination and the "load more" API
 ARTICLE_PRIORITY = 1
 logger = logging.getLogger(__name__)
@@ -78,9 +83,14 @@ class BadinhSpider(scrapy.Spider):
             spider.wayback = WaybackSource(spider, crawler.settings)
             spider.allowed_hosts = frozenset({spider.wayback.archive_host})  # only the archive is fetched
         spider.rt.hosts = spider.allowed_hosts
+        spider.pool = _extraction_pool(crawler.settings)
+        if spider.pool is not None:
+            crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
         return spider
 
     rt: Runtime
+    #: the worker processes that extract pages (``BADINH_EXTRACT_JOBS``), None: in this process
+    pool: ExtractionPool | None = None
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -121,10 +131,33 @@ class BadinhSpider(scrapy.Spider):
                 dont_filter=True,
                 priority=priority,
             )
-        return Request(entry.url, callback=self.parse, errback=self.failed, meta=meta, dont_filter=True, priority=priority)
+        callback = self.parse if self.pool is None else self.parse_in_worker
+        return Request(entry.url, callback=callback, errback=self.failed, meta=meta, dont_filter=True, priority=priority)
 
     # --- pages ----------------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        page = self._page(response)
+        if page is None:
+            return
+        key, final_key, final_url, observed = page
+        result = self._extract(response, final_url, [key, final_key], observed, self.allowed_hosts)
+        if result is not None:
+            yield from self._page_output(response, key, final_key, final_url, observed, result)
+
+    async def parse_in_worker(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """:meth:`parse`, with the page extracted by a worker process (``--jobs``)."""
+        page = self._page(response)
+        if page is None:
+            return
+        key, final_key, final_url, observed = page
+        result = await self._extract_in_worker(response, final_url, [key, final_key], observed, self.allowed_hosts)
+        if result is not None:
+            for out in self._page_output(response, key, final_key, final_url, observed, result):
+                yield out
+
+    def _page(self, response: Response) -> tuple[str, str, str, str] | None:
+        """The page's frontier key, its final URL's key and that URL, and when it was observed; None
+        for a redirect to a page already fetched or a response that is not HTML (settled here)."""
         key = str(response.meta.get("badinh_key") or request_key("GET", canonicalize(response.url)))
         stats = self.crawler.stats
         assert stats is not None
@@ -133,16 +166,18 @@ class BadinhSpider(scrapy.Spider):
         if final_key != key:  # a redirect: the target is a page of its own
             if self.rt.state.is_finished(final_key):
                 self.rt.state.mark(key, "done", f"redirect to {final_url}, already fetched")
-                return
+                return None
             self.rt.state.mark(final_key, "pending")
         if not _is_html(response):
             stats.inc_value("badinh/pages/not_html")
             self._settle_page([key, final_key], "skipped", f"not HTML: {_content_type(response)}")
-            return
-        observed = now_iso()
-        result = self._extract(response, final_url, [key, final_key], observed, self.allowed_hosts)
-        if result is None:
-            return
+            return None
+        return key, final_key, final_url, now_iso()
+
+    def _page_output(
+        self, response: Response, key: str, final_key: str, final_url: str, observed: str, result: ExtractionResult
+    ) -> Iterator[Any]:
+        """The page's records, stamped with its provenance, then the requests it leads to."""
         provenance = {
             "source": "live",
             "fetched_url": response.url,
@@ -284,20 +319,61 @@ class BadinhSpider(scrapy.Spider):
         self, response: Response, url: str, keys: list[str], observed: str, sites: frozenset[str]
     ) -> ExtractionResult | None:
         """The page's extraction, counted and logged; None (the page marked failed) when it gave none."""
-        stats = self.crawler.stats
-        assert stats is not None
         try:
             result = extract_page(response.body, url, content_type=_content_type(response), observed_at=observed, links_for=sites)
         except ParseError as exc:
-            stats.inc_value("badinh/failed/unparsable")
-            logger.error("%s: not a readable HTML page: %s", url, exc)
-            self._settle_page(keys, "failed", f"unparsable: {exc}")
+            self._unparsable(url, keys, exc)
             return None
         except Exception as exc:  # an extractor bug must not stop the crawl: name the page, go on
-            stats.inc_value("badinh/failed/extraction_error")
             logger.exception("%s: extraction failed: %s: %s", url, type(exc).__name__, exc)
-            self._settle_page(keys, "failed", f"extraction failed: {type(exc).__name__}: {exc}")
+            self._extraction_failed(keys, "extraction_error", f"extraction failed: {type(exc).__name__}: {exc}")
             return None
+        return self._extracted(url, result)
+
+    async def _extract_in_worker(
+        self, response: Response, url: str, keys: list[str], observed: str, sites: frozenset[str]
+    ) -> ExtractionResult | None:
+        """:meth:`_extract` in a worker process (in this one when workers cannot run here)."""
+        pool = self.pool
+        if pool is None:
+            return self._extract(response, url, keys, observed, sites)
+        try:
+            result = await pool.extract(
+                response.body, url, content_type=_content_type(response), observed_at=observed, links_for=sites
+            )
+        except PoolUnusable as exc:
+            if self.pool is not None:
+                logger.error("%s: pages are extracted in the crawl's process from now on", exc)
+                self.crawler.stats.set_value("badinh/extract_jobs/unusable", str(exc))  # type: ignore[union-attr]
+                self.pool = None
+                pool.close()
+            return self._extract(response, url, keys, observed, sites)
+        except ParseError as exc:
+            self._unparsable(url, keys, exc)
+            return None
+        except ExtractionFailed as exc:
+            logger.error("%s: extraction failed: %s: %s\n%s", url, exc.kind, exc, exc.details.rstrip())
+            self._extraction_failed(keys, "extraction_error", f"extraction failed: {exc.kind}: {exc}")
+            return None
+        except WorkerDied as exc:
+            logger.error("%s: not extracted: %s", url, exc)
+            self._extraction_failed(keys, "worker_died", f"not extracted: {exc}")
+            return None
+        self.crawler.stats.inc_value("badinh/pages/extracted_by_workers")  # type: ignore[union-attr]
+        return self._extracted(url, result)
+
+    def _unparsable(self, url: str, keys: list[str], exc: ParseError) -> None:
+        self.crawler.stats.inc_value("badinh/failed/unparsable")  # type: ignore[union-attr]
+        logger.error("%s: not a readable HTML page: %s", url, exc)
+        self._settle_page(keys, "failed", f"unparsable: {exc}")
+
+    def _extraction_failed(self, keys: list[str], kind: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"badinh/failed/{kind}")  # type: ignore[union-attr]
+        self._settle_page(keys, "failed", detail)
+
+    def _extracted(self, url: str, result: ExtractionResult) -> ExtractionResult:
+        stats = self.crawler.stats
+        assert stats is not None
         stats.inc_value("badinh/pages/parsed")
         for problem in result.problems:
             stats.inc_value("badinh/pages/repaired_input")
@@ -324,6 +400,22 @@ class BadinhSpider(scrapy.Spider):
             self.rt.drift_warnings[warning] += 1
             if self.rt.drift_warnings[warning] == 1:
                 logger.warning("layout drift on %s: %s", url, warning)
+
+
+def _extraction_pool(settings: Any) -> ExtractionPool | None:
+    """The pool ``BADINH_EXTRACT_JOBS`` asks for: N workers, one per usable core for 0, none (pages
+    extracted in this process) for 1, the default, or for 0 on one core; none either, with a
+    warning, where worker processes cannot be awaited."""
+    requested = settings.getint("BADINH_EXTRACT_JOBS", 1)
+    if requested < 0:
+        raise ValueError(f"BADINH_EXTRACT_JOBS must be 0 (one per core) or more, not {requested}")
+    jobs = worker_count(requested)
+    if jobs <= 1:
+        return None
+    if settings.get("TWISTED_REACTOR") != ASYNCIO_REACTOR:
+        logger.warning("BADINH_EXTRACT_JOBS needs the asyncio reactor (TWISTED_REACTOR): pages are extracted in this process")
+        return None
+    return ExtractionPool(jobs)
 
 
 def _stamped(result: ExtractionResult, provenance: dict[str, Any]) -> list[dict[str, Any]]:
