@@ -10,8 +10,10 @@ processes extract; a page is the same records either way (it goes through the sa
 
 A worker that dies without answering (killed, out of memory, crashed in C) takes the pages it was
 sent with it; each of them is sent once more, to fresh workers, and a page whose second try dies too
-raises :class:`WorkerDied` (the crawl marks it failed and goes on). Awaiting needs Scrapy's asyncio
-reactor (its default); :func:`usable` says whether this process can have a pool at all.
+raises :class:`WorkerDied` (the crawl marks it failed and goes on); workers that die before any of
+them answered, twice, raise :class:`PoolUnusable` (the crawl extracts in its own process from then
+on). Awaiting needs Scrapy's asyncio reactor (its default). Each worker ends when the crawl's
+process ends, even when that one was killed with SIGKILL.
 """
 
 from __future__ import annotations
