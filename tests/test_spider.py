@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +121,36 @@ def test_extract_jobs_choose_the_callback(
     assert "needs the asyncio reactor" in caplog.text
     with pytest.raises(ValueError, match="BADINH_EXTRACT_JOBS"):
         _spider_with(tmp_path / "negative", BADINH_EXTRACT_JOBS=-2)
+
+
+def test_workers_that_cannot_start_leave_the_pages_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from badinh_crawler import extract_pool
+
+    monkeypatch.setattr(extract_pool, "_worker_start", functools.partial(os._exit))  # each worker dies as it starts
+    spider = _spider_with(tmp_path, BADINH_EXTRACT_JOBS=2)
+    pool = spider.pool
+    assert pool is not None
+
+    async def pages() -> list[list[Any]]:
+        out = []
+        for case in ("seed-interview-liferay", "htm-interview-strong"):
+            out.append([item async for item in spider.parse_in_worker(response(case))])
+        return out
+
+    with caplog.at_level(logging.ERROR, logger=spider_module.logger.name):
+        first, second = asyncio.run(pages())
+    # both pages extracted here, as parse would: the same records
+    for case, got in (("seed-interview-liferay", first), ("htm-interview-strong", second)):
+        records = [o for o in got if isinstance(o, dict)]
+        here = [o for o in _spider_with(tmp_path / case).parse(response(case)) if isinstance(o, dict)]
+        assert [r["type"] for r in records] == [r["type"] for r in here] and records[0]["type"] == "article"
+        assert [r.get("title") for r in records] == [r.get("title") for r in here]
+    assert spider.pool is None and pool.unusable is not None
+    assert caplog.text.count("extracted in the crawl's process from now on") == 1
+    stats = spider.crawler.stats
+    assert stats is not None
+    assert stats.get_value("badinh/pages/parsed") == 2
+    assert stats.get_value("badinh/pages/extracted_by_workers") is None
+    assert "before answering" in str(stats.get_value("badinh/extract_jobs/unusable"))
