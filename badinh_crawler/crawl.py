@@ -163,7 +163,15 @@ def run_crawl(args: argparse.Namespace, out: TextIO, err: TextIO, *, extra: dict
             process.start()
         runtime = getattr(crawler, "_badinh_runtime", None)
         if runtime is None or runtime.summary is None:
-            err.write("badinh-crawl crawl: the crawl did not start (see the log above)\n")
+            opened = crawler.stats is not None and crawler.stats.get_value("start_time") is not None
+            if runtime is not None and opened:
+                # a second Ctrl-C (or SIGTERM) makes Scrapy stop at once, without closing the spider
+                err.write(
+                    "badinh-crawl crawl: stopped at once, before the run could end (a second interrupt): "
+                    f"no run.json written; 'badinh-crawl crawl --resume --out {args.out}' continues it\n"
+                )
+            else:
+                err.write("badinh-crawl crawl: the crawl did not start (see the log above)\n")
             return EXIT_FAILED
         _print_summary(runtime.summary, Path(args.out), out)
         return int(runtime.exit_status)

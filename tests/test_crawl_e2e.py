@@ -276,6 +276,31 @@ def test_sigkill_then_resume_gives_the_same_records(mirror: tuple[Mirror, Mirror
         assert got == want, name
 
 
+def test_a_second_interrupt_says_the_run_stopped_and_resume_continues_it(
+    mirror: tuple[Mirror, MirrorServer], tmp_path: Path
+) -> None:
+    # a second Ctrl-C makes Scrapy stop at once: no run.json, and the message says so (it used to
+    # say the crawl did not start)
+    _, server = mirror
+    out = tmp_path / "twice"
+    proc = subprocess.Popen(crawl_cmd(server.url + "/", out, "--delay", "0.05"), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and _lines(out / "articles.jsonl") < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the crawl ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert "stopped at once, before the run could end" in stderr and "--resume" in stderr
+    assert "did not start" not in stderr
+    assert not (out / "run.json").exists()
+    final = run_crawl(server.url + "/", out, "--resume")
+    assert final.returncode == EXIT_OK, final.stderr[-3000:]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["resumed"] is True
+
+
 def test_second_concurrent_run_is_refused(mirror: tuple[Mirror, MirrorServer], tmp_path: Path) -> None:
     _, server = mirror
     out = tmp_path / "busy"
