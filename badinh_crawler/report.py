@@ -184,6 +184,7 @@ class RunReport:
                 "robots_refused": int(stats.get("robotstxt/forbidden", 0)),
                 "links_refused": refused,
             },
+            "extraction_workers": _extraction_workers(self.crawler.spider),
             "records": records,
             "duplicates_not_written": duplicates,
             "articles_unchanged": int(stats.get("badinh/articles/unchanged", 0)),
@@ -234,3 +235,9 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def _extraction_workers(spider: Any) -> dict[str, Any] | None:
+    """The crawl's extraction workers (``--jobs``), None when pages are extracted in its process."""
+    workers = getattr(spider, "extraction_workers", None)
+    return workers() if callable(workers) else None

@@ -176,6 +176,8 @@ def test_jobs_crawl_gives_the_same_records(tmp_path: Path) -> None:
     reference = json.loads((tmp_path / "here" / "run.json").read_text(encoding="utf-8"))
     assert summary["settings"]["BADINH_EXTRACT_JOBS"] == 2
     assert reference["pages"]["extracted_by_workers"] == 0
+    assert reference["extraction_workers"] is None
+    assert summary["extraction_workers"] == {"jobs": 2, "restarts": 0, "unusable": None}
     assert summary["pages"]["extracted_by_workers"] == summary["pages"]["parsed"] == reference["pages"]["parsed"] > 20
     assert summary["pages"]["failed"] == reference["pages"]["failed"]
     for name in FILES:

@@ -98,7 +98,7 @@ def test_extract_jobs_choose_the_callback(
 ) -> None:
     # 1 (the default): in the crawl's process
     spider = _spider_with(tmp_path / "one")
-    assert spider.pool is None
+    assert spider.pool is None and spider.extraction_workers() is None
     assert (
         spider._request(spider_module.FrontierEntry("k", "GET", "https://badinh.hanoi.gov.vn/", "", "page")).callback
         == spider.parse
@@ -154,3 +154,7 @@ def test_workers_that_cannot_start_leave_the_pages_to_this_process(
     assert stats.get_value("badinh/pages/parsed") == 2
     assert stats.get_value("badinh/pages/extracted_by_workers") is None
     assert "before answering" in str(stats.get_value("badinh/extract_jobs/unusable"))
+    # run.json's account of the workers
+    workers = spider.extraction_workers()
+    assert workers is not None and workers["jobs"] == 2 and workers["restarts"] == 2
+    assert "before answering" in str(workers["unusable"])

@@ -83,14 +83,24 @@ class BadinhSpider(scrapy.Spider):
             spider.wayback = WaybackSource(spider, crawler.settings)
             spider.allowed_hosts = frozenset({spider.wayback.archive_host})  # only the archive is fetched
         spider.rt.hosts = spider.allowed_hosts
-        spider.pool = _extraction_pool(crawler.settings)
+        spider.pool = spider._made_pool = _extraction_pool(crawler.settings)
         if spider.pool is not None:
             crawler.signals.connect(spider.pool.close, signal=signals.spider_closed)
         return spider
 
+    def extraction_workers(self) -> dict[str, Any] | None:
+        """For ``run.json``: the worker processes asked for, the times their pool was replaced after
+        a worker died, and why they could not run (None); None when pages are extracted in process."""
+        pool = self._made_pool
+        if pool is None:
+            return None
+        return {"jobs": pool.jobs, "restarts": pool.restarts, "unusable": pool.unusable}
+
     rt: Runtime
     #: the worker processes that extract pages (``BADINH_EXTRACT_JOBS``), None: in this process
     pool: ExtractionPool | None = None
+    #: the pool made at the start (kept when pages fall back to this process)
+    _made_pool: ExtractionPool | None = None
 
     # --- start ----------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
