@@ -10,6 +10,7 @@ import datetime as dt
 import gc
 import json
 import logging
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -168,7 +169,8 @@ def run_crawl(args: argparse.Namespace, out: TextIO, err: TextIO, *, extra: dict
                 # a second Ctrl-C (or SIGTERM) makes Scrapy stop at once, without closing the spider
                 err.write(
                     "badinh-crawl crawl: stopped at once, before the run could end (a second interrupt): "
-                    f"no run.json written; 'badinh-crawl crawl --resume --out {args.out}' continues it\n"
+                    f"no run.json written; '{shlex.join(['badinh-crawl', 'crawl', *urls, '--resume', '--out', str(args.out)])}' "
+                    "continues it\n"
                 )
             else:
                 err.write("badinh-crawl crawl: the crawl did not start (see the log above)\n")
