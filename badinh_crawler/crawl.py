@@ -169,8 +169,8 @@ def run_crawl(args: argparse.Namespace, out: TextIO, err: TextIO, *, extra: dict
                 # a second Ctrl-C (or SIGTERM) makes Scrapy stop at once, without closing the spider
                 err.write(
                     "badinh-crawl crawl: stopped at once, before the run could end (a second interrupt): "
-                    f"no run.json written; '{shlex.join(['badinh-crawl', 'crawl', *urls, '--resume', '--out', str(args.out)])}' "
-                    "continues it\n"
+                    "no run.json written; continue it with: "
+                    f"{shlex.join(['badinh-crawl', 'crawl', *urls, '--resume', '--out', str(args.out)])}\n"
                 )
             else:
                 err.write("badinh-crawl crawl: the crawl did not start (see the log above)\n")

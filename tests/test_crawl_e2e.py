@@ -297,7 +297,7 @@ def test_a_second_interrupt_says_the_run_stopped_and_resume_continues_it(
     assert proc.returncode == 1
     assert "stopped at once, before the run could end" in stderr
     # the command to resume with names the start URL: without it, the default one would be crawled
-    assert f"'badinh-crawl crawl {server.url}/ --resume --out {out}' continues it" in stderr
+    assert f"continue it with: badinh-crawl crawl {server.url}/ --resume --out {out}\n" in stderr
     assert "did not start" not in stderr
     assert not (out / "run.json").exists()
     final = run_crawl(server.url + "/", out, "--resume")
