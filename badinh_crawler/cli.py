@@ -14,7 +14,7 @@ from typing import TextIO
 
 from . import __version__
 from .batch import WorkerDied, ordered_map, worker_count
-from .crawl import add_crawl_arguments, run_crawl, run_demo
+from .crawl_args import add_crawl_arguments
 from .pagejob import PageJob, extract_job
 from .records import record_line
 
@@ -283,10 +283,11 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if args.command == "extract":
         return _extract(args, out, err, sys.stdin)
-    if args.command == "crawl":
-        return run_crawl(args, out, err)
-    if args.command == "demo":
-        return run_demo(args, out, err)
+    if args.command in ("crawl", "demo"):
+        # (Scrapy is imported by the commands that crawl, and only by them)
+        from .crawl import run_crawl, run_demo
+
+        return (run_crawl if args.command == "crawl" else run_demo)(args, out, err)
     if args.command == "export":
         return _export(args, out, err)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands

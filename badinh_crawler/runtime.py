@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .crawl_args import SITE_STATS_MODES
 from .lock import DirectoryLock
 from .state import CrawlState, Reconciled
 
@@ -26,7 +27,6 @@ OUTPUT_FILES = {
     "views": "views.jsonl",
 }
 REJECTS_FILE = "rejects.jsonl"
-SITE_STATS_MODES = ("once", "every-page")
 
 
 @dataclass(frozen=True)

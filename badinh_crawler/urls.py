@@ -6,6 +6,9 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+#: where a crawl starts when no start URL is given: the portal's home page
+DEFAULT_START_URL = "https://badinh.hanoi.gov.vn/"
+
 _JSESSIONID = re.compile(r";jsessionid=[^/?#]*", re.I)
 #: query parameters that never change what a page shows
 _DROP_PARAMS = re.compile(r"^(?:redirect|inheritRedirect|_.+_redirect|p_p_auth|p_auth|doAsUserId|utm_.*|fbclid)$", re.I)

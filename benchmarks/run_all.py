@@ -1,8 +1,8 @@
-"""Run the five benchmarks (and the template reader on lexbor) and rewrite their sections of
-``benchmarks/RESULTS.md``.
+"""Run the benchmarks (the issue's five, the template reader on lexbor, start-up) and rewrite their
+sections of ``benchmarks/RESULTS.md``.
 
 Run: make bench
- or: .venv/bin/python benchmarks/run_all.py [--only extract,lexbor,dates,crawl,warc,manifest] [--crawl-sizes ...]
+ or: .venv/bin/python benchmarks/run_all.py [--only extract,lexbor,dates,crawl,warc,manifest,startup] [--crawl-sizes ...]
 
 Each benchmark's output goes between its ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``
 markers, with the machine, the versions and the exact command; everything outside the markers
@@ -86,7 +86,7 @@ def replace_section(text: str, name: str, body: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="extract,lexbor,dates,crawl,warc,manifest")
+    parser.add_argument("--only", default="extract,lexbor,dates,crawl,warc,manifest,startup")
     parser.add_argument("--pages", type=int, default=1000, help="corpus pages of the extraction benchmark")
     parser.add_argument("--crawl-sizes", default="2000,10000,50000")
     args = parser.parse_args()
@@ -104,6 +104,8 @@ def main() -> int:
         sections["warc"] = run("archive re-extraction", ["benchmarks/warc_bench.py", "--pages", "10000"])
     if "manifest" in wanted:
         sections["manifest"] = run("extract --manifest", ["benchmarks/manifest_bench.py", "--pages", "300"])
+    if "startup" in wanted:
+        sections["startup"] = run("start-up", ["benchmarks/startup_bench.py", "--runs", "15"])
     text = RESULTS.read_text(encoding="utf-8")
     for name, body in sections.items():
         text = replace_section(text, name, body)

@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any
 
 from lxml import etree
-from parsel.csstranslator import HTMLTranslator
 
 from . import markup
 from .text import class_tokens, clean, element_text, normalize_document
@@ -17,7 +16,6 @@ from .text import class_tokens, clean, element_text, normalize_document
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=False)
 #: the same, for UTF-8 bytes (a declared charset in the page is not followed)
 _UTF8_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, huge_tree=False, encoding="utf-8")
-_TRANSLATOR = HTMLTranslator()
 #: never visible text
 NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "object", "embed", "svg", "canvas", "iframe")
 
@@ -88,7 +86,16 @@ def _parse(data: str | bytes, parser: etree.HTMLParser) -> tuple[etree._Element,
 @cache
 def css(selector: str) -> etree.XPath:
     """A CSS selector compiled to an XPath evaluator (cached: each is compiled once)."""
-    return etree.XPath(_TRANSLATOR.css_to_xpath(selector))
+    return etree.XPath(_translator().css_to_xpath(selector))
+
+
+@cache
+def _translator() -> Any:
+    # (imported when first needed: most selectors are answered by the class index, and parsel's
+    # import is a third of the extractor's)
+    from parsel.csstranslator import HTMLTranslator
+
+    return HTMLTranslator()
 
 
 def select_first(root: etree._Element, selectors: Iterable[str]) -> etree._Element | None:

@@ -72,7 +72,7 @@ SELECTOR_SETS: tuple[SelectorSet, ...] = (HTM, LIFERAY)
 # --- cross-era Vietnamese labels (content cues, matched on NFC text, case-insensitively) ---
 
 #: view counter labels
-VIEW_LABELS = ("lượt xem", "view count", "lượt đọc", "số lượt xem", "lần xem", "views")
+VIEW_LABELS: tuple[str, ...] = ("lượt xem", "view count", "lượt đọc", "số lượt xem", "lần xem", "views")
 #: date labels of article metadata lines
 DATE_LABELS = ("ngày đăng", "ngày xuất bản", "đăng ngày", "cập nhật", "ngày cập nhật", "thời gian", "ngày:")
 #: headings of related-news boxes

@@ -23,12 +23,11 @@ from ..extract.links import ApiPager, Navigation, discover, listing_key
 from ..extract_pool import ExtractionFailed, ExtractionPool, PoolUnusable, WorkerDied
 from ..runtime import Runtime
 from ..state import FrontierEntry, now_iso
-from ..urls import canonicalize, host_key, looks_like_article, trap_reason
+from ..urls import DEFAULT_START_URL, canonicalize, host_key, looks_like_article, trap_reason
 from .wayback import WaybackSource
 
 __all__ = ["DEFAULT_START_URL", "BadinhSpider"]
 
-DEFAULT_START_URL = "https://badinh.hanoi.gov.vn/"
 #: the reactor under which the spider can await worker processes (Scrapy's default)
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 #: Scrapy priority of article requests over listing pages, pagination and the "load more" API
