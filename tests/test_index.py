@@ -131,6 +131,18 @@ def test_text_cache_is_element_text(name: str) -> None:
         assert cache.lines(el) == element_lines(el)
 
 
+def test_min_length_counts_through_no_break_spaces() -> None:
+    # "&nbsp;" reaches the tree as U+00A0: the bound still counts the other characters, so a body
+    # container with "&nbsp;" in it is chosen without building its whole text
+    div = dom.parse_html("<div><p>Một&nbsp;hai</p><p>ba  bốn</p></div>").find(".//div")
+    assert div is not None and "\u00a0" in etree.tostring(div, method="text", encoding=str)
+    assert TextCache().text(div) == "Một hai ba bốn"
+    assert TextCache().min_length(div) == len("Mộthaibabốn")
+    # any other character that is not printable still gives no bound
+    zero_width = dom.parse_html("<div><p>Một&nbsp;hai&#8203;</p></div>").find(".//div")
+    assert zero_width is not None and TextCache().min_length(zero_width) == 0
+
+
 HEAD_PAGE = (
     '<html><head><base><base href="/a/"><meta name="Description" content=" x  y "><meta name="description" content="z">'
     '<meta property="og:title"><link rel="Canonical" href="/no"><link rel="canonical"><link rel="canonical" href="b/c">'

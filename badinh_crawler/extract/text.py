@@ -204,8 +204,9 @@ class TextCache:
 
         The text keeps every character of the element's text nodes except whitespace, invisible
         characters and what NFC composes; when the nodes hold no invisible character, no
-        whitespace but " ", "\\n", "\\t", "\\r", and are NFC already (and no element whose text is
-        never visible stands inside), the count of their other characters is a bound (else 0).
+        whitespace but " ", "\\n", "\\t", "\\r" and the no-break space (what "&nbsp;" gives: the
+        parser turns the entity into one), and are NFC already (and no element whose text is never
+        visible stands inside), the count of their other characters is a bound (else 0).
         Serialising the text nodes is C work: a big element costs a fraction of its text."""
         found = self._text.get(el)
         if found is not None:
@@ -213,7 +214,7 @@ class TextCache:
         if next(el.iter(*_SKIP_TAGS), None) is not None:
             return 0
         raw = etree.tostring(el, method="text", encoding=str, with_tail=False)
-        flat = raw.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+        flat = raw.replace("\n", " ").replace("\t", " ").replace("\r", " ").replace("\xa0", " ")
         if not flat.isprintable() or not unicodedata.is_normalized("NFC", flat):
             return 0
         return len(flat) - flat.count(" ")
