@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from badinh_crawler.extract import extract_page
 from badinh_crawler.extract.dates import date_from_htm_url, find_date, iso_to_vn, parse_date_text
 from badinh_crawler.extract.numbers import parse_count, view_count_in
 from badinh_crawler.extract.text import clean, normalize_document
@@ -70,6 +71,28 @@ def test_parse_count_never_raises_and_is_non_negative(text: str) -> None:
 def test_clean_collapses_and_composes() -> None:
     nfd = unicodedata.normalize("NFD", "Lượt  xem\xa0Đảng\u200b bộ\n")
     assert clean(nfd) == "Lượt xem Đảng bộ"
+
+
+def test_an_invisible_character_inside_a_letter_is_dropped_before_nfc() -> None:
+    # "Tiê&#173;&#769;ng": a soft hyphen (or a zero-width character, written as an entity) between
+    # "ê" and its combining acute; dropped after composing, it left "ê" + U+0301 in the record
+    assert clean("Ti\u00ea\u00ad\u0301ng Vi\u00ea\u200b\u0323t") == "Tiếng Việt"
+    page = (
+        '<html><body><h1 class="detail-title">Tiê&#173;&#769;ng Viê&#8203;&#803;t ở Ba Đình</h1>'
+        '<div class="detail-content"><p>' + "Người dân quận Ba Đình tham gia hoạt động của phường. " * 4 + "</p></div>"
+        "</body></html>"
+    )
+    article = extract_page(page.encode(), "https://badinh.hanoi.gov.vn/tin-tuc/tieng-viet-2809250629133018049.htm").article
+    assert article is not None and article["title"] == "Tiếng Việt ở Ba Đình"
+    assert unicodedata.is_normalized("NFC", article["title"])
+
+
+_INVISIBLES = st.sampled_from(["\u00ad", "\u200b", "\ufeff", "\u2060", "\x0b"])
+
+
+@given(st.lists(st.sampled_from(["a", "e", "Đ", " ", "\u0301", "\u0323", "\u0302"]) | _INVISIBLES))
+def test_clean_is_nfc_with_invisible_characters_anywhere(parts: list[str]) -> None:
+    assert unicodedata.is_normalized("NFC", clean("".join(parts)))
 
 
 @given(st.text())

@@ -48,11 +48,13 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     if not text.isascii():
+        if not text.isprintable():
+            # (first: a soft hyphen or a zero-width character between a letter and its combining
+            # mark would keep the two apart under NFC; a no-break space is whitespace, which
+            # collapsing turns into a space)
+            text = _INVISIBLE.sub("", text)
         # (``normalize`` returns the text itself when its quick check says it is NFC already)
         text = unicodedata.normalize("NFC", text)
-        if not text.isprintable():
-            # (a no-break space is whitespace: collapsing turns it into a space)
-            text = _INVISIBLE.sub("", text)
     return collapse_spaces(text)
 
 
