@@ -100,11 +100,14 @@ class ClassIndex:
         self.by_class: dict[str, list[etree._Element]] = {}
         #: each id attribute's value with its element
         self.ids: list[tuple[str, etree._Element]] = []
-        order, by_class, ids = self.order, self.by_class, self.ids
+        #: the elements with a class or an id attribute (no other element has a class or id token)
+        self.classed: set[etree._Element] = set()
+        order, by_class, ids, classed = self.order, self.by_class, self.ids, self.classed
         for i, el in enumerate(root.iter()):
             order[el] = i
             value = el.get("class")
             if value:
+                classed.add(el)
                 # (in a printable value the only whitespace is " ": ``split`` splits as XPath does)
                 for word in value.split() if value.isprintable() else xml_words(value):
                     found = by_class.get(word)
@@ -114,6 +117,7 @@ class ClassIndex:
                         found.append(el)
             value = el.get("id")
             if value:
+                classed.add(el)
                 ids.append((value, el))
         self._carrying: dict[frozenset[str], set[etree._Element]] = {}
 

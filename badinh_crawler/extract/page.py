@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
@@ -16,6 +17,7 @@ from .classes import ClassIndex, parse_selector
 from .text import TextCache, clean
 
 _FURNITURE_TOKENS = markup.BOILERPLATE_TOKENS | markup.HEADER_TOKENS
+_NO_TOKENS: frozenset[str] = frozenset()
 
 
 def _in_body(el: etree._Element) -> bool:
@@ -203,7 +205,8 @@ class Page:
             if isinstance(tag, str) and tag in markup.BOILERPLATE_TAGS:
                 result = True
             else:
-                result = self.classes.having(el, _FURNITURE_TOKENS)
+                classes = self.classes
+                result = el in classes.classed and classes.having(el, _FURNITURE_TOKENS)
         self._furniture[el] = result
         return result
 
@@ -291,6 +294,8 @@ class Page:
         """The element's visible text as non-empty lines (computed once per element; do not modify)."""
         return self.texts.lines(el)
 
-    def tokens(self, el: etree._Element) -> set[str]:
-        """The element's class and id words (computed once per element; do not modify)."""
+    def tokens(self, el: etree._Element) -> AbstractSet[str]:
+        """The element's class and id words (computed once per element)."""
+        if el not in self.classes.classed:
+            return _NO_TOKENS
         return self.texts.tokens(el)

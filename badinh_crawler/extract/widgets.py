@@ -217,7 +217,8 @@ def _date_text(page: Page, item: etree._Element) -> str | None:
             continue
         text = clean(node)
         if len(text) < 60 and _DMY.search(text):
-            if page.min_length(holder) >= 60:
+            if not len(holder) or page.min_length(holder) >= 60:
+                # (a holder without child elements holds this text alone: its text is this one)
                 return text
             wider = page.text(holder)
             return wider if len(wider) < 60 else text
@@ -225,7 +226,8 @@ def _date_text(page: Page, item: etree._Element) -> str | None:
 
 
 def _is_label(line: str) -> bool:
-    return line.lower().strip(" :»›") in markup.NON_TITLE_LINKS or line.lower() in markup.RELATED_LABELS
+    lowered = line.lower()
+    return lowered.strip(" :»›") in markup.NON_TITLE_LINKS or lowered in markup.RELATED_LABELS
 
 
 _PUNCT = " ()[]|-–—:,."
@@ -238,6 +240,7 @@ def _teaser(lines: list[str], link_lines: list[str], date_text: str | None) -> s
             continue
         if line in link_lines and not line.endswith(("...", "…")):
             continue
+        whole = line
         for remove in [date_text or "", *link_lines]:
             # a title or date line glued to the teaser's line, before or after it
             if remove and remove != line:
@@ -245,7 +248,8 @@ def _teaser(lines: list[str], link_lines: list[str], date_text: str | None) -> s
                     line = line[len(remove) :]
                 elif line.endswith(remove):
                     line = line[: -len(remove)]
-        line = clean(line)
+        if line is not whole:
+            line = clean(line)  # (the lines are clean already)
         if line == (date_text or "") or not line.strip(_PUNCT):
             continue
         rest.append(line)
