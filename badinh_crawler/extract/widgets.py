@@ -155,7 +155,7 @@ def _items(page: Page, box: etree._Element) -> list[etree._Element]:
     counts: dict[etree._Element, int] = {}
     for node in dom.text_nodes(dom.ALL_TEXT, box):
         # a snippet's date line is short; a date inside its teaser is not its date
-        if not node.isspace() and _DMY.search(node) and len(node.strip()) < 60:
+        if not node.isspace() and len(node.strip()) < 60 and _DMY.search(node):
             holder = dom.text_parent(node)
             if holder is not None:
                 holders.setdefault(holder)
