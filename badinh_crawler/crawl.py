@@ -19,14 +19,13 @@ from typing import Any, TextIO
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from .crawl_args import add_crawl_arguments
 from .lock import DirectoryLock, Locked
 from .report import EXIT_FAILED, EXIT_LOCKED, EXIT_USAGE
 from .runtime import OUTPUT_FILES
 from .spiders.badinh import BadinhSpider
 from .urls import DEFAULT_START_URL
 
-__all__ = ["add_crawl_arguments", "run_crawl", "run_demo"]
+__all__ = ["run_crawl", "run_demo"]
 
 
 def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:

@@ -26,7 +26,7 @@ from ..state import FrontierEntry, now_iso
 from ..urls import DEFAULT_START_URL, canonicalize, host_key, looks_like_article, trap_reason
 from .wayback import WaybackSource
 
-__all__ = ["DEFAULT_START_URL", "BadinhSpider"]
+__all__ = ["BadinhSpider"]
 
 #: the reactor under which the spider can await worker processes (Scrapy's default)
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
