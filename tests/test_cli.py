@@ -145,8 +145,8 @@ def _frameworks_loaded(argv: list[str]) -> tuple[int, str]:
     ids=["extract", "version", "crawl-help", "export-help"],
 )
 def test_commands_that_do_not_crawl_start_without_scrapy(argv: list[str]) -> None:
-    """Scrapy and Twisted are imported by the commands that crawl only: the others start in a
-    fraction of the time (a saved page is extracted in about a quarter of it)."""
+    """Scrapy and Twisted are imported by the commands that crawl only: the others start without
+    paying for them."""
     assert _frameworks_loaded(argv) == (0, "")
 
 

@@ -73,8 +73,8 @@ def check_page(body: bytes, url: str = URL, content_type: str | None = None) -> 
     for record in result.records():
         problems = errors(dict(record))
         assert problems == [], (record["type"], problems)
-        # every string as the brief has it: NFC, no no-break space (the crawl's pipeline would
-        # mend one, but `extract` prints the records as the extractor gives them)
+        # every string NFC, with no no-break space (the crawl's pipeline would mend one, but
+        # `extract` prints the records as the extractor gives them)
         for text in _strings(record):
             assert unicodedata.is_normalized("NFC", text) and "\xa0" not in text, (record["type"], text)
     if result.article is not None:
