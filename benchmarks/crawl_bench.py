@@ -320,17 +320,22 @@ def _own_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def _pss_kib(pid: int) -> int:
-    """The process's proportional set size (KiB): its RSS with each page shared by n processes
-    counted 1/n (worker processes share what their fork server loaded), 0 once it is gone."""
+def _proc_kib(path: str, key: str) -> int:
+    """The ``key:`` line's value (KiB) of a /proc file, 0 once the process is gone."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+        with open(path, encoding="ascii") as fh:
             for line in fh:
-                if line.startswith("Pss:"):
+                if line.startswith(key):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def _pss_kib(pid: int) -> int:
+    """The process's proportional set size (KiB): its RSS with each page shared by n processes
+    counted 1/n (worker processes share what their fork server loaded), 0 once it is gone."""
+    return _proc_kib(f"/proc/{pid}/smaps_rollup", "Pss:")
 
 
 def _peak_rss_kib(pid: int) -> int:
@@ -339,14 +344,7 @@ def _peak_rss_kib(pid: int) -> int:
     Not ``ru_maxrss``: Linux carries the RSS a child had between fork and exec (a copy of this
     process, with its mirror of 50,000 articles) into the child's ``ru_maxrss``; VmHWM belongs to
     the program the child runs."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _proc_kib(f"/proc/{pid}/status", "VmHWM:")
 
 
 def bench_size(pages: int, seed: int, profile: bool, repeats: int, jobs: int = 0) -> tuple[Site, list[Run], int]:
