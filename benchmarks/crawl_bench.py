@@ -178,7 +178,7 @@ http {{
     types {{ }}
     default_type text/html;
     charset utf-8;
-    log_format bench '$msec $status $request_method';
+    log_format bench '$msec $status $request_method $request_uri "$http_user_agent"';
     access_log {work}/access.log bench;
     sendfile on;
     keepalive_requests 1000000;
@@ -273,17 +273,23 @@ def run_child(name: str, cmd: list[str], cwd: Path, access_log: Path, log: Path)
     wall = time.perf_counter() - start
     time.sleep(0.2)  # nginx writes its log line after the response
     lines, _ = _log_lines(access_log, offset)
-    stamps = [float(line.split()[0]) for line in lines]
-    statuses = Counter(f"{line.split()[2]} {line.split()[1]}" for line in lines)
-    # requests to /_api are nginx talking to itself
-    api_hops = statuses.pop("GET 404/_api", 0)
-    requests = len(lines) - sum(n for k, n in statuses.items() if k.endswith("_api")) - api_hops
-    seconds = (max(stamps) - min(stamps)) if stamps else 0.0
+    requests, statuses, seconds = served(lines)
     cpu = usage.ru_utime + usage.ru_stime
     workers = sum(descendants.values())
     return Run(
         name, requests, statuses, seconds, wall, cpu, peak_kib / 1024, os.waitstatus_to_exitcode(status), workers, tree_kib / 1024
     )
+
+
+def served(lines: list[str]) -> tuple[int, Counter[str], float]:
+    """Requests, their "METHOD STATUS" counts and the seconds from the first to the last, in
+    access-log lines (``$msec $status $request_method $request_uri "$http_user_agent"``). The API's inner
+    hop to ``/_api`` is nginx talking to itself, not a request of the crawl: left out."""
+    fields = [line.split() for line in lines]
+    fields = [f for f in fields if len(f) >= 4 and f[3] != "/_api"]
+    stamps = [float(f[0]) for f in fields]
+    statuses = Counter(f"{f[2]} {f[1]}" for f in fields)
+    return len(fields), statuses, (max(stamps) - min(stamps)) if stamps else 0.0
 
 
 def _descendants(pid: int) -> list[int]:

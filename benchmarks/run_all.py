@@ -1,8 +1,9 @@
-"""Run the benchmarks (the issue's five, the template reader on lexbor, start-up) and rewrite their
-sections of ``benchmarks/RESULTS.md``.
+"""Run the benchmarks (the issue's five, the template reader on lexbor, the crawl with both sides at
+once, start-up) and rewrite their sections of ``benchmarks/RESULTS.md``.
 
 Run: make bench
- or: .venv/bin/python benchmarks/run_all.py [--only extract,lexbor,dates,crawl,warc,manifest,startup] [--crawl-sizes ...]
+ or: .venv/bin/python benchmarks/run_all.py [--only extract,lexbor,dates,crawl,paired,warc,manifest,startup]
+           [--crawl-sizes ...] [--paired-sizes ...]
 
 Each benchmark's output goes between its ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->``
 markers, with the machine, the versions and the exact command; everything outside the markers
@@ -86,9 +87,10 @@ def replace_section(text: str, name: str, body: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="extract,lexbor,dates,crawl,warc,manifest,startup")
+    parser.add_argument("--only", default="extract,lexbor,dates,crawl,paired,warc,manifest,startup")
     parser.add_argument("--pages", type=int, default=1000, help="corpus pages of the extraction benchmark")
     parser.add_argument("--crawl-sizes", default="2000,10000,50000")
+    parser.add_argument("--paired-sizes", default="50000", help="sizes of the crawl with both sides at once")
     args = parser.parse_args()
     wanted = args.only.split(",")
     sections: dict[str, str] = {}
@@ -100,6 +102,9 @@ def main() -> int:
         sections["dates"] = run("dates", ["benchmarks/dates_bench.py"])
     if "crawl" in wanted:
         sections["crawl"] = run("crawl", ["benchmarks/crawl_bench.py", "--sizes", args.crawl_sizes, "--jobs", "2"])
+    if "paired" in wanted:
+        argv = ["benchmarks/crawl_paired.py", "--sizes", args.paired_sizes, "--runs", "2"]
+        sections["paired"] = run("crawl, both sides at once", argv)
     if "warc" in wanted:
         sections["warc"] = run("archive re-extraction", ["benchmarks/warc_bench.py", "--pages", "10000"])
     if "manifest" in wanted:
