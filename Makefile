@@ -43,7 +43,7 @@ fuzz: venv
 	$(BIN)/python fuzz/fuzz_extract.py fuzz/corpus -dict=fuzz/extract.dict -max_total_time=$(FUZZ_TIME) \
 		-timeout=30 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=fuzz/findings/ $(FUZZ_ARGS)
 
-## the benchmarks (45-55 min): extraction (and the template reader on lexbor), dates, crawl (one side after the other,
+## the benchmarks (45-50 min): extraction (and the template reader on lexbor), dates, crawl (one side after the other,
 ## then both at once), WARC re-extraction, extract --manifest, start-up;
 ## rewrites their sections of benchmarks/RESULTS.md.
 ## The crawl benchmark needs nginx (Debian: apt-get install -y nginx). BENCH_ARGS="--crawl-sizes 2000,10000 --paired-sizes 10000" to shorten.
