@@ -72,8 +72,10 @@ def paired_run(site: Site, work: Path, cores: tuple[int, int]) -> dict[str, dict
     started = time.perf_counter()
     children = {}
     for (name, cmd), core in zip(commands.items(), cores, strict=True):
-        log = (work / f"{name}.log").open("wb")
-        children[name] = subprocess.Popen(cmd, cwd=work / "cwd", stdout=log, stderr=subprocess.STDOUT, preexec_fn=_pinned(core))
+        with (work / f"{name}.log").open("wb") as log:  # (the child keeps its own copy of the file)
+            children[name] = subprocess.Popen(
+                cmd, cwd=work / "cwd", stdout=log, stderr=subprocess.STDOUT, preexec_fn=_pinned(core)
+            )
     found: dict[str, dict[str, float]] = {name: {"core": core} for name, core in zip(commands, cores, strict=True)}
     peaks = dict.fromkeys(children, 0)
     left = {child.pid: name for name, child in children.items()}
@@ -95,6 +97,9 @@ def paired_run(site: Site, work: Path, cores: tuple[int, int]) -> dict[str, dict
     sides = {"noop": [line for line in lines if OUR_AGENT not in line], "ours": [line for line in lines if OUR_AGENT in line]}
     spans = {}
     for name, side in sides.items():
+        if found[name]["exit"] not in (0, 3) or not side:
+            tail = (work / f"{name}.log").read_text(errors="replace")[-3000:]
+            raise SystemExit(f"{name}: exit {found[name]['exit']:.0f}, {len(side)} requests served; its log ends:\n{tail}")
         requests, _statuses, seconds = served(side)
         found[name].update(requests=requests, seconds=seconds, peak_mb=peaks[name] / 1024)
         stamps = [float(line.split()[0]) for line in side]
