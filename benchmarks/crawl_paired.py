@@ -106,6 +106,8 @@ def paired_run(site: Site, work: Path, cores: tuple[int, int]) -> dict[str, dict
         spans[name] = (min(stamps), max(stamps))
     # while both were crawling: the side that finished first no longer competes for nginx after
     start, end = max(s[0] for s in spans.values()), min(s[1] for s in spans.values())
+    if end <= start:
+        raise SystemExit("the two sides did not crawl at the same time: no ratio to give")
     for name, side in sides.items():
         inside = [line for line in side if start <= float(line.split()[0]) <= end]
         found[name]["overlap_requests"] = served(inside)[0]
