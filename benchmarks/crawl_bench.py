@@ -45,6 +45,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -366,25 +367,9 @@ def bench_size(pages: int, seed: int, profile: bool, repeats: int, jobs: int = 0
             f"({site.bytes / 1e6:.0f} MB) and {site.api_pages} API replies in {time.perf_counter() - started:.0f} s",
             flush=True,
         )
-        conf = nginx_conf(site, work, port)
-        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        try:
-            _wait_port(port)
+        with serving(site, work, port):
             access = work / "access.log"
-            settings = ["-s", "ROBOTSTXT_OBEY=True"]
-            ours_cmd = [
-                str(VENV_BIN / "badinh-crawl"),
-                "crawl",
-                site.base + "/",
-                "--out",
-                str(work / "out"),
-                "--delay",
-                "0",
-                "--concurrency",
-                "16",
-                "--quiet",
-                *settings,
-            ]
+            noop_cmd, ours_cmd = side_commands(site, work / "out")
             if profile:
                 ours_cmd = [
                     sys.executable,
@@ -398,26 +383,6 @@ def bench_size(pages: int, seed: int, profile: bool, repeats: int, jobs: int = 0
                     "badinh_crawler",
                     *ours_cmd[1:],
                 ]
-            noop_cmd = [
-                sys.executable,
-                "-m",
-                "scrapy",
-                "runspider",
-                str(HERE / "noop_spider.py"),
-                "-a",
-                f"start_url={site.base}/",
-                "-s",
-                "DOWNLOAD_DELAY=0",
-                "-s",
-                "CONCURRENT_REQUESTS=16",
-                "-s",
-                "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-                "-s",
-                "LOG_LEVEL=WARNING",
-                "-s",
-                "TELNETCONSOLE_ENABLED=False",
-                *settings,
-            ]
             env_cwd = work / "cwd"
             env_cwd.mkdir()
             sides = [("noop", noop_cmd), ("ours", ours_cmd)]
@@ -457,12 +422,38 @@ def bench_size(pages: int, seed: int, profile: bool, repeats: int, jobs: int = 0
                 # CPU per page: the least disturbed run's
                 best.cpu = min(r.cpu_ms for r in done[name]) * best.requests / 1000
                 runs.append(best)
-        finally:
-            nginx.send_signal(signal.SIGQUIT)
-            nginx.wait(timeout=30)
         return site, runs, m.distinct_pages
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def side_commands(site: Site, out: Path) -> tuple[list[str], list[str]]:
+    """The no-op spider's command and ours (one process), both with delays off, concurrency 16 and
+    ROBOTSTXT_OBEY=True; ours writes to ``out``."""
+    settings = ["-s", "ROBOTSTXT_OBEY=True"]
+    noop = [
+        sys.executable, "-m", "scrapy", "runspider", str(HERE / "noop_spider.py"), "-a", f"start_url={site.base}/",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+        "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False", *settings,
+    ]  # fmt: skip
+    ours = [
+        str(VENV_BIN / "badinh-crawl"), "crawl", site.base + "/", "--out", str(out), "--delay", "0",
+        "--concurrency", "16", "--quiet", *settings,
+    ]  # fmt: skip
+    return noop, ours
+
+
+@contextmanager
+def serving(site: Site, work: Path, port: int) -> Iterator[None]:
+    """nginx serving the rendered mirror on 127.0.0.1:``port`` (its config, log and pid in ``work``)."""
+    conf = nginx_conf(site, work, port)
+    nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        _wait_port(port)
+        yield
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        nginx.wait(timeout=30)
 
 
 def _wait_port(port: int) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,16 +29,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from crawl_bench import (  # noqa: E402
-    VENV_BIN,
     Site,
     _log_lines,
     _peak_rss_kib,
-    _wait_port,
     free_port,
     mirror_for,
-    nginx_conf,
     prerender,
     served,
+    serving,
+    side_commands,
 )
 
 #: how each side's requests are told apart in the access log
@@ -58,17 +56,8 @@ def paired_run(site: Site, work: Path, cores: tuple[int, int]) -> dict[str, dict
     access = work / "access.log"
     offset = access.stat().st_size if access.exists() else 0
     shutil.rmtree(work / "out", ignore_errors=True)
-    commands = {
-        "noop": [
-            sys.executable, "-m", "scrapy", "runspider", str(HERE / "noop_spider.py"), "-a", f"start_url={site.base}/",
-            "-s", "DOWNLOAD_DELAY=0", "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-            "-s", "LOG_LEVEL=WARNING", "-s", "TELNETCONSOLE_ENABLED=False", "-s", "ROBOTSTXT_OBEY=True",
-        ],
-        "ours": [
-            str(VENV_BIN / "badinh-crawl"), "crawl", site.base + "/", "--out", str(work / "out"), "--delay", "0",
-            "--concurrency", "16", "--quiet", "-s", "ROBOTSTXT_OBEY=True",
-        ],
-    }  # fmt: skip
+    noop, ours = side_commands(site, work / "out")
+    commands = {"noop": noop, "ours": ours}
     started = time.perf_counter()
     children = {}
     for (name, cmd), core in zip(commands.items(), cores, strict=True):
@@ -133,13 +122,7 @@ def main() -> int:
             site = Site(root=work / "site", base=f"http://127.0.0.1:{port}")
             prerender(mirror_for(size, args.seed), site)
             (work / "cwd").mkdir()
-            nginx = subprocess.Popen(
-                ["nginx", "-c", str(nginx_conf(site, work, port)), "-p", str(work)],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                _wait_port(port)
+            with serving(site, work, port):
                 for n in range(args.runs):
                     pair = (cores[0], cores[1]) if n % 2 == 0 else (cores[1], cores[0])
                     found = paired_run(site, work, pair)
@@ -152,9 +135,6 @@ def main() -> int:
                             flush=True,
                         )
                     rows.append((size, n + 1, found))
-            finally:
-                nginx.send_signal(signal.SIGQUIT)
-                nginx.wait(timeout=30)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     print()

@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import gc
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +25,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from crawl_bench import Site, _wait_port, free_port, mirror_for, nginx_conf, prerender  # noqa: E402
+from crawl_bench import Site, free_port, mirror_for, prerender, serving, side_commands  # noqa: E402
 
 from badinh_crawler import pipelines, state  # noqa: E402
 from badinh_crawler.cli import main as cli_main  # noqa: E402
@@ -125,17 +123,11 @@ def main() -> int:
         site = Site(root=work / "site", base=f"http://127.0.0.1:{port}")
         prerender(mirror_for(args.pages, args.seed), site)
         gc.collect()
-        conf = nginx_conf(site, work, port)
-        nginx = subprocess.Popen(["nginx", "-c", str(conf), "-p", str(work)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        try:
-            _wait_port(port)
+        with serving(site, work, port):
             seen = instrument(args.window)
-            argv = ["crawl", site.base + "/", "--out", str(work / "out"), "--delay", "0", "--concurrency", "16", "--quiet"]
-            code = cli_main([*argv, "-s", "ROBOTSTXT_OBEY=True"])
+            _noop, ours = side_commands(site, work / "out")
+            code = cli_main(ours[1:])  # (the same command, run in this process)
             print(f"exit {code}, {seen()} pages")
-        finally:
-            nginx.send_signal(signal.SIGQUIT)
-            nginx.wait(timeout=30)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"command: .venv/bin/python benchmarks/crawl_windows.py --pages {args.pages} --window {args.window} --seed {args.seed}")
