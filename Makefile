@@ -15,13 +15,13 @@ venv: $(BIN)/badinh-crawl
 
 ## lint, type-check, then the whole test suite
 test: venv
-	$(BIN)/ruff check badinh_crawler tests
-	$(BIN)/ruff format --check badinh_crawler tests
-	$(BIN)/mypy badinh_crawler
+	$(BIN)/ruff check badinh_crawler tests benchmarks fuzz
+	$(BIN)/ruff format --check badinh_crawler tests benchmarks fuzz
+	$(BIN)/mypy badinh_crawler benchmarks fuzz
 	$(BIN)/python -m pytest
 
 lint: venv
-	$(BIN)/ruff check badinh_crawler tests && $(BIN)/mypy badinh_crawler
+	$(BIN)/ruff check badinh_crawler tests benchmarks fuzz && $(BIN)/mypy badinh_crawler benchmarks fuzz
 
 ## serve the bundled mirror of the portal on 127.0.0.1 and crawl it into demo-output/
 demo: venv

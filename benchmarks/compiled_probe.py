@@ -81,15 +81,15 @@ def main(argv: list[str] | None = None) -> int:
                     text=True,
                     check=True,
                 )
-                compiled, digest, ratio, ms = done.stdout.split()
-                results[compiled == "True"].append((digest, float(ratio), float(ms)))
+                flag, digest, ratio, ms = done.stdout.split()
+                results[flag == "True"].append((digest, float(ratio), float(ms)))
     digests = {digest for runs in results.values() for digest, _, _ in runs}
     print(f"pages: {args.pages} corpus pages; {args.rounds} runs a side, alternately, each page's fastest of 3")
     for compiled, name in ((False, "source (CPython)"), (True, "compiled (mypyc)")):
         ratios = [r for _, r, _ in results[compiled]]
-        ms = [m for _, _, m in results[compiled]]
+        times = [m for _, _, m in results[compiled]]
         print(
-            f"{name:18} extract_page {statistics.mean(ms):7.3f} ms = {statistics.mean(ratios):.2f}x the lxml parse "
+            f"{name:18} extract_page {statistics.mean(times):7.3f} ms = {statistics.mean(ratios):.2f}x the lxml parse "
             f"(runs: {', '.join(f'{r:.2f}x' for r in ratios)})"
         )
     source = statistics.mean(r for _, r, _ in results[False])

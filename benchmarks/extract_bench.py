@@ -25,10 +25,11 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import lxml
 import trafilatura
 from lxml import html
 
@@ -43,6 +44,10 @@ def _timed(fn: Callable[[], Any]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def _ours(body: bytes, url: str, content_type: str | None) -> object:
+    return extract_page(body, url, content_type=content_type).records()
 
 
 def _agreement(result: Any, floor: dict[str, Any]) -> Counter[str]:
@@ -98,16 +103,12 @@ def main() -> int:
             agree.update(_agreement(result, floor))
         for run in range(max(args.runs, args.trafilatura_runs)):
             if run < args.runs:
-                parse_t.append(_timed(lambda body=body: html.document_fromstring(body)))
-                ours_t.append(_timed(lambda body=body, url=url, ct=ct: extract_page(body, url, content_type=ct).records()))
+                parse_t.append(_timed(partial(html.document_fromstring, body)))
+                ours_t.append(_timed(partial(_ours, body, url, ct)))
                 if floor is not None:
-                    tmpl_t.append(_timed(lambda body=body, url=url: template_read(body, url)))
+                    tmpl_t.append(_timed(partial(template_read, body, url)))
             if run < args.trafilatura_runs:
-                traf_t.append(
-                    _timed(
-                        lambda body=body, url=url: trafilatura.extract(body, url=url, with_metadata=True, output_format="json")
-                    )
-                )
+                traf_t.append(_timed(partial(trafilatura.extract, body, url=url, with_metadata=True, output_format="json")))
         tmpl = statistics.median(tmpl_t) if tmpl_t else None
         rows.append((page, statistics.median(parse_t), statistics.median(ours_t), statistics.median(traf_t), tmpl))
     elapsed = time.perf_counter() - started
@@ -117,7 +118,7 @@ def main() -> int:
 
     sizes = [len(p.body) / 1024 for p, *_ in rows]
     print(f"machine: {machine_line()}")
-    print(f"versions: lxml {lxml.__version__}, trafilatura {trafilatura.__version__}")
+    print(f"versions: lxml {version('lxml')}, trafilatura {version('trafilatura')}")
     print(f"corpus: {len(rows)} pages, KB min {min(sizes):.1f} / median {med(sizes):.1f} / max {max(sizes):.1f}")
     print(
         f"{'pages':22} {'n':>5} {'lxml ms':>8} {'ours ms':>8} {'traf ms':>8} {'tmpl ms':>8} {'ours/lxml':>10} "

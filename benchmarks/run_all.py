@@ -50,15 +50,10 @@ def machine() -> str:
 def versions() -> str:
     from importlib.metadata import version
 
-    import dateparser
-    import lxml
-    import scrapy
-    import trafilatura
-
     nginx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().removeprefix("nginx version: ")
     return (
-        f"lxml {lxml.__version__}, trafilatura {trafilatura.__version__}, dateparser {dateparser.__version__}, "
-        f"Scrapy {scrapy.__version__}, selectolax {version('selectolax')}, orjson {version('orjson')}, {nginx}"
+        f"lxml {version('lxml')}, trafilatura {version('trafilatura')}, dateparser {version('dateparser')}, "
+        f"Scrapy {version('Scrapy')}, selectolax {version('selectolax')}, orjson {version('orjson')}, {nginx}"
     )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urljoin
 
@@ -185,7 +186,7 @@ def main() -> int:
     for page in load(args.pages, args.seed):
         if template_of(page.body) is None:
             continue
-        best_parse = min(_timed(lambda body=page.body: html.document_fromstring(body)) for _ in range(3))
+        best_parse = min(_timed(partial(html.document_fromstring, page.body)) for _ in range(3))
         best: dict[str, float] = {}
         for _ in range(3):
             timings: dict[str, float] = {}
